@@ -1,0 +1,1258 @@
+package dev.aside.cache;
+
+import dev.aside.codec.KeyCodec;
+import dev.aside.codec.UndecodableValueException;
+import dev.aside.codec.ValueCodec;
+import dev.aside.event.EventDispatcher;
+import dev.aside.expiry.ExpiryTimes;
+import dev.aside.management.CacheConfigurationMXBean;
+import dev.aside.management.CacheStatistics;
+import dev.aside.management.MBeanRegistrar;
+import dev.aside.management.MBeanRegistrar.MBeanKind;
+import dev.aside.redis.KeyLayout;
+import dev.aside.redis.RedisStore;
+import dev.aside.redis.RedisStore.CasAction;
+import dev.aside.redis.RedisStore.Outcome;
+import dev.aside.redis.RedisStore.PutResult;
+import dev.aside.redis.Ttl;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.EventType;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheLoaderException;
+import javax.cache.integration.CacheWriter;
+import javax.cache.integration.CacheWriterException;
+import javax.cache.integration.CompletionListener;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Cache} whose entries live in Redis.
+ *
+ * <p>Two write paths. When the expiry policy is one of the JCache standard policies its TTLs are
+ * known up front, and each operation is one Redis command or script ({@code SET [NX|XX] [GET]},
+ * {@code GETDEL}, {@code put.lua}). Otherwise, and whenever the spec makes a side effect (an expiry
+ * policy call, a cache writer call) depend on the entry's current state, the operation reads the
+ * entry, decides locally exactly as the spec says, and writes with a compare-and-set on the bytes
+ * it read ({@code cas.lua}), retrying a bounded number of times if another client got there first.
+ * {@code invoke} always takes that path, which makes it atomic across JVMs without locks.
+ *
+ * <p>Invariants: user code (loaders, writers, listeners, processors, expiry policies) runs on the
+ * caller's thread or the manager's executor, never on a Lettuce event-loop thread; a value that
+ * does not decode is a miss (counted in {@link #undecodableReads()}), never an exception to a reader.
+ */
+public final class AsideCache<K, V> implements Cache<K, V> {
+  private static final Logger log = LoggerFactory.getLogger(AsideCache.class);
+  private static final int MAX_CAS_ATTEMPTS = 64;
+
+  private final String name;
+  private final CacheManager manager;
+  private final String managerUriForJmx;
+  private final MutableConfiguration<K, V> configuration;
+  private final Class<K> keyType;
+  private final Class<V> valueType;
+  private final KeyCodec<K> keys;
+  private final ValueCodec<V> values;
+  private final KeyLayout layout;
+  private final RedisStore store;
+  private final ExpiryTimes expiry;
+  private final CacheLoader<K, V> loader;
+  private final CacheWriter<K, V> writer;
+  private final EventDispatcher<K, V> events;
+  private final CacheStatistics statistics = new CacheStatistics();
+  private final Executor executor;
+  private final Runnable onClose;
+  private final LongAdder undecodable = new LongAdder();
+  private volatile boolean closed;
+
+  @SuppressWarnings("unchecked")
+  public AsideCache(String name, CacheManager manager, String managerUriForJmx, CompleteConfiguration<K, V> config,
+      KeyCodec<K> keys, ValueCodec<V> values, KeyLayout layout, RedisStore store, Executor executor, Runnable onClose) {
+    this.name = Objects.requireNonNull(name);
+    this.manager = Objects.requireNonNull(manager);
+    this.managerUriForJmx = Objects.requireNonNull(managerUriForJmx);
+    this.configuration = (MutableConfiguration<K, V>) Objects.requireNonNull(config);
+    this.keyType = config.getKeyType();
+    this.valueType = config.getValueType();
+    this.keys = Objects.requireNonNull(keys);
+    this.values = Objects.requireNonNull(values);
+    this.layout = Objects.requireNonNull(layout);
+    this.store = Objects.requireNonNull(store);
+    this.executor = Objects.requireNonNull(executor);
+    this.onClose = Objects.requireNonNull(onClose);
+    this.expiry = new ExpiryTimes(config.getExpiryPolicyFactory().create());
+    this.loader = config.getCacheLoaderFactory() == null ? null : config.getCacheLoaderFactory().create();
+    this.writer = config.getCacheWriterFactory() == null ? null
+        : (CacheWriter<K, V>) config.getCacheWriterFactory().create();
+    this.events = new EventDispatcher<>(this);
+    for (CacheEntryListenerConfiguration<K, V> listener : config.getCacheEntryListenerConfigurations()) {
+      events.register(listener);
+    }
+    if (config.isStatisticsEnabled()) {
+      MBeanRegistrar.register(statistics, MBeanKind.STATISTICS, managerUriForJmx, name);
+    }
+    if (config.isManagementEnabled()) {
+      MBeanRegistrar.register(new CacheConfigurationMXBean(() -> configuration), MBeanKind.CONFIGURATION,
+          managerUriForJmx, name);
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public V get(K key) {
+    checkOpen();
+    requireKey(key);
+    long start = System.nanoTime();
+    byte[] redisKey = redisKey(key);
+    V value = decode(store.get(redisKey));
+    if (value != null) {
+      touch(redisKey);
+      recordHit(start);
+      return value;
+    }
+    if (statsOn()) {
+      statistics.recordMisses(1);
+    }
+    if (isReadThrough()) {
+      value = load(key, redisKey);
+    }
+    if (statsOn()) {
+      statistics.recordGetTimeNanos(System.nanoTime() - start);
+    }
+    return value;
+  }
+
+  @Override
+  public Map<K, V> getAll(Set<? extends K> keySet) {
+    checkOpen();
+    requireKeys(keySet);
+    long start = System.nanoTime();
+    List<K> keyList = new ArrayList<>(keySet);
+    List<byte[]> redisKeys = redisKeys(keyList);
+    List<byte[]> found = store.getAll(redisKeys);
+    Map<K, V> result = new LinkedHashMap<>();
+    List<K> missing = new ArrayList<>();
+    for (int i = 0; i < keyList.size(); i++) {
+      V value = decode(found.get(i));
+      if (value == null) {
+        missing.add(keyList.get(i));
+      } else {
+        touch(redisKeys.get(i));
+        result.put(keyList.get(i), value);
+      }
+    }
+    if (statsOn()) {
+      statistics.recordHits(result.size());
+      statistics.recordMisses(missing.size());
+    }
+    if (isReadThrough() && !missing.isEmpty()) {
+      for (K key : missing) {
+        V value = load(key, redisKey(key));
+        if (value != null) {
+          result.put(key, value);
+        }
+      }
+    }
+    if (statsOn()) {
+      statistics.recordGetTimeNanos(System.nanoTime() - start);
+    }
+    return result;
+  }
+
+  @Override
+  public boolean containsKey(K key) {
+    checkOpen();
+    requireKey(key);
+    return store.exists(redisKey(key));
+  }
+
+  /** Read-through: calls the loader for a missing key and stores what it returns unless a writer got there first. */
+  private V load(K key, byte[] redisKey) {
+    V value = callLoader(key);
+    if (value == null) {
+      return null;
+    }
+    long ttl = expiry.creation();
+    if (ttl == Ttl.EXPIRED) {
+      return null;
+    }
+    if (store.setIfAbsent(redisKey, values.encode(value), ttl)) {
+      events.created(key, value);
+    }
+    return value;
+  }
+
+  private V callLoader(K key) {
+    try {
+      return loader.load(key);
+    } catch (CacheLoaderException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CacheLoaderException("Exception in CacheLoader for key " + key, e);
+    }
+  }
+
+  @Override
+  public void loadAll(Set<? extends K> keySet, boolean replaceExistingValues, CompletionListener listener) {
+    checkOpen();
+    Objects.requireNonNull(keySet, "keys");
+    for (K key : keySet) {
+      Objects.requireNonNull(key, "keys contains a null");
+    }
+    CompletionListener done = listener == null ? NoCompletion.INSTANCE : listener;
+    if (loader == null) {
+      done.onCompletion();
+      return;
+    }
+    executor.execute(() -> {
+      try {
+        List<K> toLoad = new ArrayList<>();
+        for (K key : keySet) {
+          if (replaceExistingValues || !containsKey(key)) {
+            toLoad.add(key);
+          }
+        }
+        Map<? extends K, ? extends V> loaded;
+        try {
+          loaded = loader.loadAll(toLoad);
+        } catch (CacheLoaderException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new CacheLoaderException("Exception in CacheLoader", e);
+        }
+        if (loaded != null) {
+          for (Map.Entry<? extends K, ? extends V> entry : loaded.entrySet()) {
+            if (entry.getKey() != null && entry.getValue() != null) {
+              storeLoaded(entry.getKey(), entry.getValue(), replaceExistingValues);
+            }
+          }
+        }
+        done.onCompletion();
+      } catch (Exception e) {
+        done.onException(e);
+      }
+    });
+  }
+
+  /** Stores a value from {@code loadAll}: no writer call and no put statistics, since a load is not a put. */
+  private void storeLoaded(K key, V value, boolean replace) {
+    byte[] redisKey = redisKey(key);
+    byte[] bytes = values.encode(value);
+    if (expiry.isPredictable()) {
+      PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), replace ? 'A' : 'N',
+          events.hasListenersFor(EventType.UPDATED));
+      publishWrite(key, value, result);
+      return;
+    }
+    casLoop(redisKey, current -> {
+      if (current != null && !replace) {
+        return Change.none(null);
+      }
+      if (current == null) {
+        long ttl = expiry.creation();
+        return ttl == Ttl.EXPIRED ? Change.none(null)
+            : Change.set(bytes, ttl, null, () -> events.created(key, value));
+      }
+      V old = decode(current);
+      return Change.set(bytes, expiry.update(), null, () -> publishUpdated(key, value, old));
+    });
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  @Override
+  public void put(K key, V value) {
+    checkOpen();
+    requireEntry(key, value);
+    long start = System.nanoTime();
+    writeThrough(key, value);
+    byte[] redisKey = redisKey(key);
+    byte[] bytes = values.encode(value);
+    boolean stored;
+    if (expiry.isPredictable()) {
+      long single = singleTtl();
+      if (single != Long.MIN_VALUE && !events.hasListeners()) {
+        store.set(redisKey, bytes, single);
+        stored = true;
+      } else {
+        PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), 'A',
+            events.hasListenersFor(EventType.UPDATED));
+        publishWrite(key, value, result);
+        stored = result.outcome() != Outcome.UNCHANGED;
+      }
+    } else {
+      stored = casLoop(redisKey, current -> writeChange(key, value, bytes, current));
+    }
+    if (stored && statsOn()) {
+      statistics.recordPuts(1);
+      statistics.recordPutTimeNanos(System.nanoTime() - start);
+    }
+  }
+
+  @Override
+  public V getAndPut(K key, V value) {
+    checkOpen();
+    requireEntry(key, value);
+    long start = System.nanoTime();
+    writeThrough(key, value);
+    byte[] redisKey = redisKey(key);
+    byte[] bytes = values.encode(value);
+    V old;
+    boolean stored;
+    if (expiry.isPredictable()) {
+      PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), 'A', true);
+      old = decode(result.previous());
+      stored = result.outcome() != Outcome.UNCHANGED;
+      if (result.outcome() == Outcome.CREATED) {
+        events.created(key, value);
+      } else if (stored) {
+        publishUpdated(key, value, old);
+      }
+    } else {
+      Object[] previous = new Object[1];
+      stored = casLoop(redisKey, current -> {
+        previous[0] = decode(current);
+        return writeChange(key, value, bytes, current);
+      });
+      @SuppressWarnings("unchecked")
+      V p = (V) previous[0];
+      old = p;
+    }
+    if (statsOn()) {
+      recordGetOutcome(old != null, start);
+      if (stored) {
+        statistics.recordPuts(1);
+        statistics.recordPutTimeNanos(System.nanoTime() - start);
+      }
+    }
+    return old;
+  }
+
+  /** The general-path decision of a put: create or update, with the TTL the policy gives for that case. */
+  private Change<Boolean> writeChange(K key, V value, byte[] bytes, byte[] current) {
+    if (current == null) {
+      long ttl = expiry.creation();
+      return ttl == Ttl.EXPIRED ? Change.none(false) : Change.set(bytes, ttl, true, () -> events.created(key, value));
+    }
+    V old = decode(current);
+    return Change.set(bytes, expiry.update(), true, () -> publishUpdated(key, value, old));
+  }
+
+  @Override
+  public void putAll(Map<? extends K, ? extends V> map) {
+    checkOpen();
+    Objects.requireNonNull(map, "map");
+    for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
+      requireEntry(entry.getKey(), entry.getValue());
+    }
+    long start = System.nanoTime();
+    Map<K, V> toStore = new LinkedHashMap<>(map);
+    CacheWriterException failure = null;
+    if (isWriteThrough() && !toStore.isEmpty()) {
+      List<Cache.Entry<? extends K, ? extends V>> pending = new ArrayList<>();
+      toStore.forEach((k, v) -> pending.add(new AsideEntry<>(k, v)));
+      try {
+        writer.writeAll(pending);
+        pending.clear();
+      } catch (Exception e) {
+        failure = e instanceof CacheWriterException cwe ? cwe : new CacheWriterException("Exception in CacheWriter", e);
+      }
+      // Entries the writer did not write stay out of the cache too.
+      for (Cache.Entry<? extends K, ? extends V> unwritten : pending) {
+        toStore.remove(unwritten.getKey());
+      }
+    }
+    long single = expiry.isPredictable() ? singleTtl() : Long.MIN_VALUE;
+    if (single != Long.MIN_VALUE && !events.hasListeners()) {
+      List<byte[]> redisKeys = new ArrayList<>(toStore.size());
+      List<byte[]> encoded = new ArrayList<>(toStore.size());
+      toStore.forEach((k, v) -> {
+        redisKeys.add(redisKey(k));
+        encoded.add(values.encode(v));
+      });
+      store.setAll(redisKeys, encoded, single);
+      if (statsOn()) {
+        statistics.recordPuts(toStore.size());
+      }
+    } else {
+      for (Map.Entry<K, V> entry : toStore.entrySet()) {
+        K key = entry.getKey();
+        V value = entry.getValue();
+        byte[] redisKey = redisKey(key);
+        byte[] bytes = values.encode(value);
+        boolean stored;
+        if (expiry.isPredictable()) {
+          PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), 'A',
+              events.hasListenersFor(EventType.UPDATED));
+          publishWrite(key, value, result);
+          stored = result.outcome() != Outcome.UNCHANGED;
+        } else {
+          stored = casLoop(redisKey, current -> writeChange(key, value, bytes, current));
+        }
+        if (stored && statsOn()) {
+          statistics.recordPuts(1);
+        }
+      }
+    }
+    if (statsOn() && !toStore.isEmpty()) {
+      statistics.recordPutTimeNanos(System.nanoTime() - start);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public boolean putIfAbsent(K key, V value) {
+    checkOpen();
+    requireEntry(key, value);
+    long start = System.nanoTime();
+    byte[] redisKey = redisKey(key);
+    byte[] bytes = values.encode(value);
+    boolean stored;
+    if (expiry.isPredictable() && !isWriteThrough()) {
+      long ttl = expiry.creation();
+      stored = ttl != Ttl.EXPIRED && store.setIfAbsent(redisKey, bytes, ttl);
+      if (stored) {
+        events.created(key, value);
+      }
+    } else {
+      stored = casLoop(redisKey, current -> {
+        if (current != null) {
+          return Change.none(false);
+        }
+        writeThrough(key, value);
+        long ttl = expiry.creation();
+        return ttl == Ttl.EXPIRED ? Change.none(false) : Change.set(bytes, ttl, true, () -> events.created(key, value));
+      });
+    }
+    if (statsOn()) {
+      if (stored) {
+        statistics.recordPuts(1);
+        statistics.recordMisses(1);
+        statistics.recordPutTimeNanos(System.nanoTime() - start);
+      } else {
+        statistics.recordHits(1);
+      }
+    }
+    return stored;
+  }
+
+  @Override
+  public boolean replace(K key, V value) {
+    return getAndReplace(key, value, false) != null;
+  }
+
+  @Override
+  public V getAndReplace(K key, V value) {
+    return getAndReplace(key, value, true);
+  }
+
+  /** Replaces a present entry; returns its previous value (a stand-in non-null marker when not {@code wantOld}). */
+  @SuppressWarnings("unchecked")
+  private V getAndReplace(K key, V value, boolean wantOld) {
+    checkOpen();
+    requireEntry(key, value);
+    long start = System.nanoTime();
+    byte[] redisKey = redisKey(key);
+    byte[] bytes = values.encode(value);
+    Object[] previous = new Object[1];
+    boolean replaced;
+    if (expiry.isPredictable() && !isWriteThrough()) {
+      PutResult result = store.put(redisKey, bytes, Ttl.EXPIRED, expiry.update(), 'X',
+          wantOld || events.hasListenersFor(EventType.UPDATED));
+      replaced = result.outcome() != Outcome.UNCHANGED;
+      if (replaced) {
+        previous[0] = result.previous() == null ? null : decode(result.previous());
+        publishUpdated(key, value, (V) previous[0]);
+      }
+    } else {
+      replaced = casLoop(redisKey, current -> {
+        if (current == null) {
+          return Change.none(false);
+        }
+        V old = decode(current);
+        previous[0] = old;
+        writeThrough(key, value);
+        return Change.set(bytes, expiry.update(), true, () -> publishUpdated(key, value, old));
+      });
+    }
+    if (statsOn()) {
+      recordGetOutcome(replaced, start);
+      if (replaced) {
+        statistics.recordPuts(1);
+        statistics.recordPutTimeNanos(System.nanoTime() - start);
+      }
+    }
+    if (!replaced) {
+      return null;
+    }
+    return wantOld ? (V) previous[0] : value;
+  }
+
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    checkOpen();
+    requireKey(key);
+    Objects.requireNonNull(oldValue, "oldValue");
+    Objects.requireNonNull(newValue, "newValue");
+    checkTypes(key, newValue);
+    long start = System.nanoTime();
+    byte[] redisKey = redisKey(key);
+    byte[] bytes = values.encode(newValue);
+    boolean[] present = new boolean[1];
+    boolean replaced = casLoop(redisKey, current -> {
+      V old = decode(current);
+      present[0] = old != null;
+      if (old == null) {
+        return Change.none(false);
+      }
+      if (!old.equals(oldValue)) {
+        return Change.touch(expiry.access(), false);
+      }
+      writeThrough(key, newValue);
+      return Change.set(bytes, expiry.update(), true, () -> publishUpdated(key, newValue, old));
+    });
+    if (statsOn()) {
+      recordGetOutcome(present[0], start);
+      if (replaced) {
+        statistics.recordPuts(1);
+        statistics.recordPutTimeNanos(System.nanoTime() - start);
+      }
+    }
+    return replaced;
+  }
+
+  @Override
+  public boolean remove(K key) {
+    checkOpen();
+    requireKey(key);
+    long start = System.nanoTime();
+    deleteThrough(key);
+    byte[] redisKey = redisKey(key);
+    boolean removed;
+    if (events.hasListenersFor(EventType.REMOVED)) {
+      V old = decode(store.getAndDelete(redisKey));
+      removed = old != null;
+      if (removed) {
+        events.removed(key, old);
+      }
+    } else {
+      removed = store.delete(redisKey);
+    }
+    if (removed && statsOn()) {
+      statistics.recordRemovals(1);
+      statistics.recordRemoveTimeNanos(System.nanoTime() - start);
+    }
+    return removed;
+  }
+
+  @Override
+  public boolean remove(K key, V oldValue) {
+    checkOpen();
+    requireKey(key);
+    Objects.requireNonNull(oldValue, "oldValue");
+    long start = System.nanoTime();
+    byte[] redisKey = redisKey(key);
+    boolean[] present = new boolean[1];
+    boolean removed = casLoop(redisKey, current -> {
+      V old = decode(current);
+      present[0] = old != null;
+      if (old == null) {
+        return Change.none(false);
+      }
+      if (!old.equals(oldValue)) {
+        return Change.touch(expiry.access(), false);
+      }
+      deleteThrough(key);
+      return Change.delete(true, () -> events.removed(key, old));
+    });
+    if (statsOn()) {
+      recordGetOutcome(present[0], start);
+      if (removed) {
+        statistics.recordRemovals(1);
+        statistics.recordRemoveTimeNanos(System.nanoTime() - start);
+      }
+    }
+    return removed;
+  }
+
+  @Override
+  public V getAndRemove(K key) {
+    checkOpen();
+    requireKey(key);
+    long start = System.nanoTime();
+    deleteThrough(key);
+    V old = decode(store.getAndDelete(redisKey(key)));
+    if (old != null) {
+      events.removed(key, old);
+    }
+    if (statsOn()) {
+      recordGetOutcome(old != null, start);
+      if (old != null) {
+        statistics.recordRemovals(1);
+        statistics.recordRemoveTimeNanos(System.nanoTime() - start);
+      }
+    }
+    return old;
+  }
+
+  @Override
+  public void removeAll(Set<? extends K> keySet) {
+    checkOpen();
+    requireKeys(keySet);
+    Set<K> toRemove = new LinkedHashSet<>(keySet);
+    CacheWriterException failure = null;
+    if (isWriteThrough() && !toRemove.isEmpty()) {
+      Set<K> pending = new LinkedHashSet<>(toRemove);
+      try {
+        writer.deleteAll(pending);
+        pending.clear();
+      } catch (Exception e) {
+        failure = e instanceof CacheWriterException cwe ? cwe : new CacheWriterException("Exception in CacheWriter", e);
+      }
+      toRemove.removeAll(pending);
+    }
+    removeFromRedis(new ArrayList<>(toRemove));
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public void removeAll() {
+    checkOpen();
+    CacheWriterException failure = null;
+    Iterator<byte[]> scan = store.scan(layout.entryPattern());
+    List<K> batch = new ArrayList<>();
+    while (scan.hasNext()) {
+      K key = decodeKey(scan.next());
+      if (key != null) {
+        batch.add(key);
+      }
+      if (batch.size() == 500 || !scan.hasNext()) {
+        CacheWriterException batchFailure = removeBatch(batch);
+        failure = failure == null ? batchFailure : failure;
+        batch = new ArrayList<>();
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private CacheWriterException removeBatch(List<K> batch) {
+    List<K> toRemove = new ArrayList<>(batch);
+    CacheWriterException failure = null;
+    if (isWriteThrough() && !toRemove.isEmpty()) {
+      Set<K> pending = new LinkedHashSet<>(toRemove);
+      try {
+        writer.deleteAll(pending);
+        pending.clear();
+      } catch (Exception e) {
+        failure = e instanceof CacheWriterException cwe ? cwe : new CacheWriterException("Exception in CacheWriter", e);
+      }
+      toRemove.removeAll(pending);
+    }
+    removeFromRedis(toRemove);
+    return failure;
+  }
+
+  private void removeFromRedis(List<K> toRemove) {
+    if (toRemove.isEmpty()) {
+      return;
+    }
+    long start = System.nanoTime();
+    List<byte[]> redisKeys = redisKeys(toRemove);
+    long removed = 0;
+    if (events.hasListenersFor(EventType.REMOVED)) {
+      List<byte[]> old = store.getAndDeleteAll(redisKeys);
+      for (int i = 0; i < toRemove.size(); i++) {
+        V value = decode(old.get(i));
+        if (old.get(i) != null) {
+          removed++;
+        }
+        if (value != null) {
+          events.removed(toRemove.get(i), value);
+        }
+      }
+    } else {
+      removed = store.deleteAll(redisKeys);
+    }
+    if (statsOn() && removed > 0) {
+      statistics.recordRemovals(removed);
+      statistics.recordRemoveTimeNanos(System.nanoTime() - start);
+    }
+  }
+
+  @Override
+  public void clear() {
+    checkOpen();
+    purge();
+  }
+
+  /** Deletes every key of this cache, entries and companions, without events, writer calls or statistics. */
+  public void purge() {
+    Iterator<byte[]> scan = store.scan(layout.namespacePattern());
+    List<byte[]> batch = new ArrayList<>();
+    while (scan.hasNext()) {
+      batch.add(scan.next());
+      if (batch.size() == 500 || !scan.hasNext()) {
+        store.deleteAll(batch);
+        batch = new ArrayList<>();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- entry processors
+
+  @Override
+  public <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
+    checkOpen();
+    requireKey(key);
+    Objects.requireNonNull(processor, "entryProcessor");
+    long start = System.nanoTime();
+    byte[] redisKey = redisKey(key);
+    Object[] result = new Object[1];
+    boolean[] counted = new boolean[1];
+    casLoop(redisKey, current -> {
+      V value = decode(current);
+      if (statsOn() && !counted[0]) {
+        counted[0] = true;
+        recordGetOutcome(value != null, start);
+      }
+      ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, value, isReadThrough() ? loader : null);
+      try {
+        result[0] = processor.process(entry, arguments);
+      } catch (CacheException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new EntryProcessorException(e);
+      }
+      return processorChange(key, entry);
+    });
+    @SuppressWarnings("unchecked")
+    T t = (T) result[0];
+    return t;
+  }
+
+  private Change<Void> processorChange(K key, ProcessorEntry<K, V> entry) {
+    long start = System.nanoTime();
+    V value = entry.value();
+    switch (entry.operation()) {
+      case ACCESS:
+        return Change.touch(expiry.access(), null);
+      case CREATE:
+      case LOAD: {
+        if (entry.operation() == ProcessorEntry.Operation.CREATE) {
+          writeThrough(key, value);
+        }
+        long ttl = expiry.creation();
+        if (ttl == Ttl.EXPIRED) {
+          return Change.none(null);
+        }
+        boolean countPut = entry.operation() == ProcessorEntry.Operation.CREATE;
+        return Change.set(values.encode(value), ttl, null, () -> {
+          events.created(key, value);
+          if (countPut && statsOn()) {
+            statistics.recordPuts(1);
+            statistics.recordPutTimeNanos(System.nanoTime() - start);
+          }
+        });
+      }
+      case UPDATE: {
+        V old = entry.current();
+        writeThrough(key, value);
+        return Change.set(values.encode(value), expiry.update(), null, () -> {
+          publishUpdated(key, value, old);
+          if (statsOn()) {
+            statistics.recordPuts(1);
+            statistics.recordPutTimeNanos(System.nanoTime() - start);
+          }
+        });
+      }
+      case REMOVE: {
+        deleteThrough(key);
+        V old = entry.current();
+        if (old == null) {
+          return Change.none(null);
+        }
+        return Change.delete(null, () -> {
+          events.removed(key, old);
+          if (statsOn()) {
+            statistics.recordRemovals(1);
+            statistics.recordRemoveTimeNanos(System.nanoTime() - start);
+          }
+        });
+      }
+      default:
+        return Change.none(null);
+    }
+  }
+
+  @Override
+  public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keySet, EntryProcessor<K, V, T> processor,
+      Object... arguments) {
+    checkOpen();
+    requireKeys(keySet);
+    Objects.requireNonNull(processor, "entryProcessor");
+    Map<K, EntryProcessorResult<T>> results = new HashMap<>();
+    for (K key : keySet) {
+      try {
+        T result = invoke(key, processor, arguments);
+        if (result != null) {
+          results.put(key, new ProcessorResult<>(result, null));
+        }
+      } catch (Exception e) {
+        EntryProcessorException failure = e instanceof EntryProcessorException epe ? epe : new EntryProcessorException(e);
+        results.put(key, new ProcessorResult<>(null, failure));
+      }
+    }
+    return results;
+  }
+
+  // ---------------------------------------------------------------- the general write path
+
+  /** A decision of the general path: what to write if the entry still holds the bytes read, and what follows. */
+  private record Change<R>(CasAction action, byte[] value, long ttl, R result, Runnable onCommit) {
+    static <R> Change<R> none(R result) {
+      return new Change<>(null, null, 0, result, () -> {});
+    }
+
+    static <R> Change<R> set(byte[] value, long ttl, R result, Runnable onCommit) {
+      return new Change<>(CasAction.SET, value, ttl, result, onCommit);
+    }
+
+    static <R> Change<R> delete(R result, Runnable onCommit) {
+      return new Change<>(CasAction.DELETE, null, Ttl.EXPIRED, result, onCommit);
+    }
+
+    static <R> Change<R> touch(long ttl, R result) {
+      return ttl == Ttl.KEEP ? none(result) : new Change<>(CasAction.TOUCH, null, ttl, result, () -> {});
+    }
+  }
+
+  /** Decides a change from the entry's current bytes (null when absent). */
+  @FunctionalInterface
+  private interface Decision<R> {
+    Change<R> decide(byte[] current);
+  }
+
+  /**
+   * Read, decide, compare-and-set; on conflict read again. The decision runs user code (expiry
+   * policy, writer, processor) and may run again on a retry; events and statistics follow only
+   * the attempt that committed.
+   */
+  private <R> R casLoop(byte[] redisKey, Decision<R> decision) {
+    for (int attempt = 1; ; attempt++) {
+      byte[] current = store.get(redisKey);
+      Change<R> change = decision.decide(current);
+      if (change.action() == null
+          || store.compareAndSet(redisKey, current, change.action(), change.value(), change.ttl())) {
+        change.onCommit().run();
+        return change.result();
+      }
+      if (attempt == MAX_CAS_ATTEMPTS) {
+        throw new CacheException("Gave up after " + attempt + " conflicting concurrent updates of one entry of cache "
+            + name);
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  // ---------------------------------------------------------------- iteration
+
+  @Override
+  public Iterator<Cache.Entry<K, V>> iterator() {
+    checkOpen();
+    return new EntryIterator(store.scan(layout.entryPattern()));
+  }
+
+  /** Walks the cache's keys with SCAN, fetching values in batches; entries removed meanwhile are skipped. */
+  private final class EntryIterator implements Iterator<Cache.Entry<K, V>> {
+    private final Iterator<byte[]> scan;
+    private final List<Cache.Entry<K, V>> buffer = new ArrayList<>();
+    private final List<byte[]> bufferKeys = new ArrayList<>();
+    private int position;
+    private Cache.Entry<K, V> last;
+
+    EntryIterator(Iterator<byte[]> scan) {
+      this.scan = scan;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (position == buffer.size() && scan.hasNext()) {
+        fill();
+      }
+      return position < buffer.size();
+    }
+
+    private void fill() {
+      buffer.clear();
+      bufferKeys.clear();
+      position = 0;
+      List<byte[]> redisKeys = new ArrayList<>();
+      while (scan.hasNext() && redisKeys.size() < 100) {
+        redisKeys.add(scan.next());
+      }
+      List<byte[]> found = store.getAll(redisKeys);
+      for (int i = 0; i < redisKeys.size(); i++) {
+        K key = decodeKey(redisKeys.get(i));
+        V value = decode(found.get(i));
+        if (key != null && value != null) {
+          buffer.add(new AsideEntry<>(key, value));
+          bufferKeys.add(redisKeys.get(i));
+        }
+      }
+    }
+
+    @Override
+    public Cache.Entry<K, V> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      // An entry counts as read (a hit, an access for expiry) when it is handed out, not when prefetched.
+      touch(bufferKeys.get(position));
+      if (statsOn()) {
+        statistics.recordHits(1);
+      }
+      last = buffer.get(position++);
+      return last;
+    }
+
+    @Override
+    public void remove() {
+      if (last == null) {
+        throw new IllegalStateException("next() has not been called, or remove() was already called");
+      }
+      checkOpen();
+      long start = System.nanoTime();
+      K key = last.getKey();
+      deleteThrough(key);
+      V old = decode(store.getAndDelete(redisKey(key)));
+      if (old != null) {
+        events.removed(key, old);
+        if (statsOn()) {
+          statistics.recordRemovals(1);
+          statistics.recordRemoveTimeNanos(System.nanoTime() - start);
+        }
+      }
+      last = null;
+    }
+  }
+
+  // ---------------------------------------------------------------- listeners, configuration, lifecycle
+
+  @Override
+  public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+    checkOpen();
+    Objects.requireNonNull(listenerConfiguration, "listener configuration");
+    events.register(listenerConfiguration);
+    configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
+  }
+
+  @Override
+  public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+    checkOpen();
+    Objects.requireNonNull(listenerConfiguration, "listener configuration");
+    events.deregister(listenerConfiguration);
+    configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
+  }
+
+  @Override
+  public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
+    if (clazz.isInstance(configuration)) {
+      return clazz.cast(configuration);
+    }
+    throw new IllegalArgumentException("The configuration of cache " + name + " is not a " + clazz.getName());
+  }
+
+  /** Turns statistics on or off, registering or unregistering the statistics MXBean. */
+  public void setStatisticsEnabled(boolean enabled) {
+    configuration.setStatisticsEnabled(enabled);
+    if (enabled) {
+      MBeanRegistrar.register(statistics, MBeanKind.STATISTICS, managerUriForJmx, name);
+    } else {
+      MBeanRegistrar.unregister(MBeanKind.STATISTICS, managerUriForJmx, name);
+    }
+  }
+
+  /** Turns management on or off, registering or unregistering the configuration MXBean. */
+  public void setManagementEnabled(boolean enabled) {
+    configuration.setManagementEnabled(enabled);
+    if (enabled) {
+      MBeanRegistrar.register(new CacheConfigurationMXBean(() -> configuration), MBeanKind.CONFIGURATION,
+          managerUriForJmx, name);
+    } else {
+      MBeanRegistrar.unregister(MBeanKind.CONFIGURATION, managerUriForJmx, name);
+    }
+  }
+
+  /** The JCache statistics of this cache (also published as an MXBean while statistics are enabled). */
+  public CacheStatistics statistics() {
+    return statistics;
+  }
+
+  /** Reads whose bytes did not decode (foreign, corrupt or disallowed) and were treated as misses. */
+  public long undecodableReads() {
+    return undecodable.sum();
+  }
+
+  @Override
+  public String getName() {
+    return name;
+  }
+
+  @Override
+  public CacheManager getCacheManager() {
+    return manager;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    MBeanRegistrar.unregister(MBeanKind.STATISTICS, managerUriForJmx, name);
+    MBeanRegistrar.unregister(MBeanKind.CONFIGURATION, managerUriForJmx, name);
+    closeQuietly(loader);
+    closeQuietly(writer);
+    closeQuietly(expiry.policy());
+    events.close();
+    onClose.run();
+  }
+
+  private static void closeQuietly(Object resource) {
+    if (resource instanceof Closeable closeable) {
+      try {
+        closeable.close();
+      } catch (IOException | RuntimeException e) {
+        log.warn("Could not close {}", resource.getClass().getName(), e);
+      }
+    }
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> clazz) {
+    if (clazz.isAssignableFrom(getClass())) {
+      return clazz.cast(this);
+    }
+    throw new IllegalArgumentException("Cannot unwrap cache " + name + " to " + clazz.getName());
+  }
+
+  @Override
+  public String toString() {
+    return "AsideCache[" + name + " at " + layout.namespace() + "]";
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private byte[] redisKey(K key) {
+    return layout.entryKey(keys.encode(key));
+  }
+
+  private List<byte[]> redisKeys(Collection<K> keyList) {
+    List<byte[]> out = new ArrayList<>(keyList.size());
+    for (K key : keyList) {
+      out.add(redisKey(key));
+    }
+    return out;
+  }
+
+  private K decodeKey(byte[] redisKey) {
+    String text = layout.keyText(redisKey);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return keys.decode(text);
+    } catch (UndecodableValueException e) {
+      undecodable.increment();
+      log.debug("Skipping an undecodable key in cache {}: {}", name, e.getMessage());
+      return null;
+    }
+  }
+
+  /** Decodes stored bytes; anything that does not decode is a miss plus a metric. */
+  private V decode(byte[] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    try {
+      return values.decode(bytes);
+    } catch (UndecodableValueException e) {
+      undecodable.increment();
+      log.debug("Treating an undecodable value in cache {} as a miss: {}", name, e.getMessage());
+      return null;
+    }
+  }
+
+  /** Applies the access TTL after a hit, when the policy asks for one. */
+  private void touch(byte[] redisKey) {
+    if (expiry.touchesOnAccess()) {
+      long ttl = expiry.access();
+      if (ttl != Ttl.KEEP) {
+        store.expireAsync(redisKey, ttl);
+      }
+    }
+  }
+
+  /** The one TTL that serves both creation and update, so a plain SET is exact; MIN_VALUE if there is none. */
+  private long singleTtl() {
+    long creation = expiry.creation();
+    long update = expiry.update();
+    if (creation == Ttl.EXPIRED) {
+      return Long.MIN_VALUE;
+    }
+    if (update == creation || (update == Ttl.KEEP && creation == Ttl.ETERNAL)) {
+      return update;
+    }
+    return Long.MIN_VALUE;
+  }
+
+  private void publishWrite(K key, V value, PutResult result) {
+    if (result.outcome() == Outcome.CREATED) {
+      events.created(key, value);
+    } else if (result.outcome() != Outcome.UNCHANGED) {
+      publishUpdated(key, value, decode(result.previous()));
+    }
+  }
+
+  private void publishUpdated(K key, V value, V old) {
+    events.updated(key, value, old);
+  }
+
+  private void writeThrough(K key, V value) {
+    if (isWriteThrough()) {
+      try {
+        writer.write(new AsideEntry<>(key, value));
+      } catch (CacheWriterException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new CacheWriterException("Exception in CacheWriter", e);
+      }
+    }
+  }
+
+  private void deleteThrough(K key) {
+    if (isWriteThrough()) {
+      try {
+        writer.delete(key);
+      } catch (CacheWriterException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new CacheWriterException("Exception in CacheWriter", e);
+      }
+    }
+  }
+
+  private boolean isReadThrough() {
+    return loader != null && configuration.isReadThrough();
+  }
+
+  private boolean isWriteThrough() {
+    return writer != null && configuration.isWriteThrough();
+  }
+
+  private boolean statsOn() {
+    return configuration.isStatisticsEnabled();
+  }
+
+  private void recordHit(long start) {
+    if (statsOn()) {
+      statistics.recordHits(1);
+      statistics.recordGetTimeNanos(System.nanoTime() - start);
+    }
+  }
+
+  private void recordGetOutcome(boolean hit, long start) {
+    if (hit) {
+      statistics.recordHits(1);
+    } else {
+      statistics.recordMisses(1);
+    }
+    statistics.recordGetTimeNanos(System.nanoTime() - start);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("Cache " + name + " is closed");
+    }
+  }
+
+  private void requireKey(K key) {
+    Objects.requireNonNull(key, "key");
+  }
+
+  private void requireKeys(Set<? extends K> keySet) {
+    Objects.requireNonNull(keySet, "keys");
+    for (K key : keySet) {
+      Objects.requireNonNull(key, "keys contains a null");
+    }
+  }
+
+  private void requireEntry(K key, V value) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    checkTypes(key, value);
+  }
+
+  private void checkTypes(K key, V value) {
+    if (keyType != Object.class && !keyType.isInstance(key)) {
+      throw new ClassCastException("Key " + key.getClass().getName() + " is not a " + keyType.getName());
+    }
+    if (valueType != Object.class && !valueType.isInstance(value)) {
+      throw new ClassCastException("Value " + value.getClass().getName() + " is not a " + valueType.getName());
+    }
+  }
+
+  /** The completion listener used when {@code loadAll} is given none. */
+  private enum NoCompletion implements CompletionListener {
+    INSTANCE;
+
+    @Override
+    public void onCompletion() {}
+
+    @Override
+    public void onException(Exception e) {
+      log.warn("loadAll failed", e);
+    }
+  }
+}

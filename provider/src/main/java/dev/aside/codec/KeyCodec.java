@@ -1,0 +1,165 @@
+package dev.aside.codec;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Encodes cache keys into the text that sits between the braces of a Redis key, and back.
+ *
+ * <p>Keys stay readable where they can: a {@code String} key is written as itself, and a number,
+ * boolean, character or UUID key is written as its {@code toString()} when it is of the cache's
+ * declared key type ({@code aside:users:{42}}). Everything else starts with {@code '~'} and a type
+ * tag: {@code ~J42} for a {@code Long} key in a cache typed {@code Object}, {@code ~S<base64url>} for
+ * a string that could not stand bare, {@code ~O<base64url>} for a serialized key object.
+ *
+ * <p>Invariants: equal keys give equal text (serialized keys must therefore serialize
+ * deterministically, as value types do); the text never holds <code>{</code> or <code>}</code>, so
+ * the hash tag is exactly the key and all of an entry's companion keys share its cluster slot.
+ */
+public final class KeyCodec<K> {
+  private static final int MAX_PLAIN_LENGTH = 512;
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+
+  private final Class<K> keyType;
+  private final DeserializationFilter filter;
+  private final ClassLoader classLoader;
+
+  public KeyCodec(Class<K> keyType, DeserializationFilter filter, ClassLoader classLoader) {
+    this.keyType = Objects.requireNonNull(keyType);
+    this.filter = Objects.requireNonNull(filter);
+    this.classLoader = Objects.requireNonNull(classLoader);
+  }
+
+  public String encode(K key) {
+    Objects.requireNonNull(key);
+    if (key instanceof String s) {
+      return isPlain(s) ? s : "~S" + B64.encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+    char tag = simpleTag(key);
+    if (tag != 0) {
+      String text = key.toString();
+      return key.getClass() == keyType && isPlain(text) ? text : "~" + tag + text;
+    }
+    if (key instanceof Serializable) {
+      return "~O" + B64.encodeToString(serialize(key));
+    }
+    throw new IllegalArgumentException("Cannot use a " + key.getClass().getName()
+        + " as a key: keys must be String, a boxed primitive, UUID or Serializable");
+  }
+
+  public K decode(String text) throws UndecodableValueException {
+    Object key;
+    try {
+      if (text.startsWith("~") && text.length() >= 2) {
+        key = tagged(text.charAt(1), text.substring(2));
+      } else {
+        char tag = keyType == String.class || keyType == Object.class ? 'S' : simpleTagOf(keyType);
+        key = tag == 'S' ? text : tagged(tag, text);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UndecodableValueException("corrupt key text", e);
+    }
+    if (!keyType.isInstance(key)) {
+      throw new UndecodableValueException("key of type " + key.getClass().getName() + " in a cache of " + keyType.getName());
+    }
+    return keyType.cast(key);
+  }
+
+  private Object tagged(char tag, String text) throws UndecodableValueException {
+    return switch (tag) {
+      case 'S' -> new String(B64D.decode(text), StandardCharsets.UTF_8);
+      case 'J' -> Long.valueOf(text);
+      case 'I' -> Integer.valueOf(text);
+      case 'H' -> Short.valueOf(text);
+      case 'B' -> Byte.valueOf(text);
+      case 'D' -> Double.valueOf(text);
+      case 'F' -> Float.valueOf(text);
+      case 'Z' -> Boolean.valueOf(text);
+      case 'C' -> text.charAt(0);
+      case 'U' -> UUID.fromString(text);
+      case 'O' -> deserialize(B64D.decode(text));
+      default -> throw new UndecodableValueException("unknown key type tag '" + tag + "'");
+    };
+  }
+
+  private static boolean isPlain(String s) {
+    if (s.isEmpty() || s.length() > MAX_PLAIN_LENGTH || s.charAt(0) == '~') {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '{' || c == '}' || c < 0x20) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static char simpleTag(Object key) {
+    return simpleTagOf(key.getClass());
+  }
+
+  private static char simpleTagOf(Class<?> type) {
+    if (type == Long.class) {
+      return 'J';
+    } else if (type == Integer.class) {
+      return 'I';
+    } else if (type == Short.class) {
+      return 'H';
+    } else if (type == Byte.class) {
+      return 'B';
+    } else if (type == Double.class) {
+      return 'D';
+    } else if (type == Float.class) {
+      return 'F';
+    } else if (type == Boolean.class) {
+      return 'Z';
+    } else if (type == Character.class) {
+      return 'C';
+    } else if (type == UUID.class) {
+      return 'U';
+    }
+    return 0;
+  }
+
+  private static byte[] serialize(Object key) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(key);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot serialize key of type " + key.getClass().getName(), e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private Object deserialize(byte[] bytes) throws UndecodableValueException {
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+      {
+        setObjectInputFilter(filter.filter());
+      }
+
+      @Override
+      protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+        try {
+          return Class.forName(desc.getName(), false, classLoader);
+        } catch (ClassNotFoundException e) {
+          return super.resolveClass(desc);
+        }
+      }
+    }) {
+      return in.readObject();
+    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+      throw new UndecodableValueException("serialized key rejected or corrupt: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.aside.config;
+
+import java.io.ObjectInputFilter;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parsers of the textual values shared by connection URIs and configuration files. */
+final class SettingValues {
+  /* Every parser throws IllegalArgumentException whose message says what is wrong with the value;
+   * callers prefix it with where the value came from (URI option, file key). Values handled here are
+   * never secrets, so messages may quote them. */
+
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,18})(ms|s|m|h|d)");
+  private static final String DURATION_FORMS =
+      "expected a positive duration such as 250ms, 2s, 1m, 1h, 1d or ISO-8601 PT2S";
+
+  private SettingValues() {}
+
+  /** A strictly positive duration written {@code 250ms}, {@code 2s}, {@code 1m}, {@code 1h}, {@code 1d} or ISO-8601. */
+  static Duration duration(String text) {
+    String value = text.trim();
+    Duration duration;
+    try {
+      Matcher matcher = SHORT_DURATION.matcher(value);
+      if (matcher.matches()) {
+        long amount = Long.parseLong(matcher.group(1));
+        duration = switch (matcher.group(2)) {
+          case "ms" -> Duration.ofMillis(amount);
+          case "s" -> Duration.ofSeconds(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          case "h" -> Duration.ofHours(amount);
+          default -> Duration.ofDays(amount);
+        };
+      } else if (value.startsWith("P") || value.startsWith("p")) {
+        duration = Duration.parse(value);
+      } else {
+        throw new IllegalArgumentException("'" + value + "' is not a duration: " + DURATION_FORMS);
+      }
+    } catch (ArithmeticException | DateTimeParseException e) {
+      throw new IllegalArgumentException("'" + value + "' is not a duration: " + DURATION_FORMS);
+    }
+    if (duration.isZero() || duration.isNegative()) {
+      throw new IllegalArgumentException("'" + value + "' is not positive: " + DURATION_FORMS);
+    }
+    return duration;
+  }
+
+  /** {@code true} or {@code false}, in any case; nothing else. */
+  static boolean bool(String text) {
+    String value = text.trim().toLowerCase(Locale.ROOT);
+    if (value.equals("true")) {
+      return true;
+    }
+    if (value.equals("false")) {
+      return false;
+    }
+    throw new IllegalArgumentException("'" + text.trim() + "' is not a boolean: expected true or false");
+  }
+
+  /**
+   * Comma-separated deserialization allowlist patterns in {@link ObjectInputFilter} syntax, without
+   * rejections ({@code !}), separators ({@code ;}) or limits ({@code maxdepth=}).
+   */
+  static List<String> allowlist(String text) {
+    List<String> patterns = new ArrayList<>();
+    for (String item : text.split(",", -1)) {
+      String pattern = item.trim();
+      if (pattern.isEmpty()) {
+        throw new IllegalArgumentException("'" + text.trim() + "' has an empty allowlist pattern");
+      }
+      if (pattern.startsWith("!") || pattern.contains(";") || pattern.contains("=")
+          || pattern.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("'" + pattern + "' is not an allowlist pattern: use class"
+            + " names or patterns such as com.acme.Dto, com.acme.dto.* or com.acme.**");
+      }
+      if (pattern.equals("*") || pattern.equals("**") || pattern.equals(".*") || pattern.equals(".**")) {
+        throw new IllegalArgumentException("'" + pattern + "' would allow every class to be deserialized");
+      }
+      try {
+        ObjectInputFilter.Config.createFilter(pattern);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("'" + pattern + "' is not an allowlist pattern: " + e.getMessage());
+      }
+      patterns.add(pattern);
+    }
+    return List.copyOf(patterns);
+  }
+
+  /** The class named {@code text}, loaded without initialization through {@code loader}. */
+  static Class<?> loadClass(String text, ClassLoader loader) {
+    String name = text.trim();
+    try {
+      return Class.forName(name, false, loader);
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalArgumentException("class '" + name + "' cannot be loaded: " + e);
+    }
+  }
+
+  /** Fails unless {@code type} is a concrete class with a public no-argument constructor. */
+  static void requireInstantiable(Class<?> type) {
+    if (type.isInterface() || Modifier.isAbstract(type.getModifiers())
+        || !Modifier.isPublic(type.getModifiers())) {
+      throw new IllegalArgumentException("class '" + type.getName() + "' is not a public concrete class");
+    }
+    try {
+      type.getConstructor();
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException(
+          "class '" + type.getName() + "' has no public no-argument constructor");
+    }
+  }
+}

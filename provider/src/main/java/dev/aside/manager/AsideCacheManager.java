@@ -1,0 +1,291 @@
+package dev.aside.manager;
+
+import dev.aside.cache.AsideCache;
+import dev.aside.codec.DeserializationFilter;
+import dev.aside.codec.KeyCodec;
+import dev.aside.codec.ValueCodec;
+import dev.aside.config.AsideConfiguration;
+import dev.aside.config.CacheSettings;
+import dev.aside.config.ConfigFile;
+import dev.aside.config.ConnectionSettings;
+import dev.aside.redis.KeyLayout;
+import dev.aside.redis.RedisStore;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.spi.CachingProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link CacheManager} whose caches live in one Redis (or Sentinel-managed) deployment.
+ *
+ * <p>Caches are registered in this JVM only; the data is shared. Two managers given the same
+ * Redis and prefix, in this JVM or another, see the same entries under the same cache name, which
+ * is what a fleet of application instances wants. Managers with different {@code prefix} options
+ * never collide.
+ */
+public final class AsideCacheManager implements CacheManager {
+  private static final Logger log = LoggerFactory.getLogger(AsideCacheManager.class);
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private final CachingProvider provider;
+  private final URI uri;
+  private final ClassLoader classLoader;
+  private final Properties properties;
+  private final ConfigFile configFile;
+  private final ConnectionSettings settings;
+  private final String jmxUri;
+  private final RedisConnector connector;
+  private final RedisStore store;
+  private final ExecutorService executor;
+  private final Runnable onClose;
+  private final ConcurrentMap<String, AsideCache<?, ?>> caches = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  public AsideCacheManager(CachingProvider provider, URI uri, ClassLoader classLoader, Properties properties,
+      Runnable onClose) {
+    this.provider = Objects.requireNonNull(provider);
+    this.uri = Objects.requireNonNull(uri);
+    this.classLoader = Objects.requireNonNull(classLoader);
+    this.properties = Objects.requireNonNull(properties);
+    this.onClose = Objects.requireNonNull(onClose);
+    this.configFile = ConfigFile.isConfigFile(uri) ? ConfigFile.load(uri, classLoader) : null;
+    this.settings = configFile != null ? configFile.connection() : ConnectionSettings.parse(uri);
+    this.jmxUri = withoutPassword(uri);
+    this.connector = new RedisConnector(settings);
+    this.store = new RedisStore(connector.connection(), settings.commandTimeout());
+    this.executor = Executors.newCachedThreadPool(task -> {
+      Thread thread = new Thread(task, "aside-worker-" + THREADS.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    log.info("Aside cache manager connected to {}", settings.redacted());
+  }
+
+  @Override
+  public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName, C configuration) {
+    checkOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    Objects.requireNonNull(configuration, "configuration");
+    synchronized (caches) {
+      if (caches.containsKey(cacheName)) {
+        throw new CacheException("A cache named " + cacheName + " already exists in " + jmxUri);
+      }
+      AsideCache<K, V> cache = build(cacheName, configuration);
+      caches.put(cacheName, cache);
+      return cache;
+    }
+  }
+
+  /** Builds a cache: configuration (code, then file) → codecs → key layout → the cache itself. */
+  private <K, V> AsideCache<K, V> build(String cacheName, Configuration<K, V> configuration) {
+    CacheSettings fileSettings = configFile != null ? configFile.settingsFor(cacheName) : CacheSettings.empty();
+    AsideConfiguration<K, V> config = fileSettings.applyTo(configuration);
+    List<String> allow = new ArrayList<>(settings.deserializationAllowlist());
+    allow.addAll(config.getDeserializationAllowlist());
+    DeserializationFilter filter = DeserializationFilter.of(allow, config.getKeyType(), config.getValueType());
+    KeyCodec<K> keys = new KeyCodec<>(config.getKeyType(), filter, classLoader);
+    ValueCodec<V> values = new ValueCodec<>(config.getValueType(), filter, classLoader);
+    KeyLayout layout = new KeyLayout(settings.prefix(), cacheName);
+    return new AsideCache<>(cacheName, this, jmxUri, config, keys, values, layout, store, executor,
+        () -> caches.remove(cacheName));
+  }
+
+  @Override
+  public <K, V> Cache<K, V> getCache(String cacheName, Class<K> keyType, Class<V> valueType) {
+    checkOpen();
+    Objects.requireNonNull(keyType, "keyType");
+    Objects.requireNonNull(valueType, "valueType");
+    Cache<K, V> cache = lookup(cacheName);
+    if (cache == null) {
+      return null;
+    }
+    @SuppressWarnings("unchecked")
+    CompleteConfiguration<K, V> config = cache.getConfiguration(CompleteConfiguration.class);
+    if (config.getKeyType() != keyType || config.getValueType() != valueType) {
+      throw new ClassCastException("Cache " + cacheName + " holds " + config.getKeyType().getName() + " -> "
+          + config.getValueType().getName() + ", not " + keyType.getName() + " -> " + valueType.getName());
+    }
+    return cache;
+  }
+
+  @Override
+  public <K, V> Cache<K, V> getCache(String cacheName) {
+    checkOpen();
+    return lookup(cacheName);
+  }
+
+  /** A registered cache, or one the configuration file declares (created on first use). */
+  @SuppressWarnings("unchecked")
+  private <K, V> Cache<K, V> lookup(String cacheName) {
+    Objects.requireNonNull(cacheName, "cacheName");
+    AsideCache<?, ?> cache = caches.get(cacheName);
+    if (cache == null && configFile != null && configFile.cacheNames().contains(cacheName)) {
+      synchronized (caches) {
+        cache = caches.get(cacheName);
+        if (cache == null) {
+          cache = build(cacheName, new AsideConfiguration<>());
+          caches.put(cacheName, cache);
+        }
+      }
+    }
+    return (Cache<K, V>) cache;
+  }
+
+  @Override
+  public Iterable<String> getCacheNames() {
+    checkOpen();
+    return Collections.unmodifiableSet(new java.util.LinkedHashSet<>(caches.keySet()));
+  }
+
+  @Override
+  public void destroyCache(String cacheName) {
+    checkOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    AsideCache<?, ?> cache;
+    synchronized (caches) {
+      cache = caches.remove(cacheName);
+    }
+    if (cache != null) {
+      cache.purge();
+      cache.close();
+    } else {
+      purge(new KeyLayout(settings.prefix(), cacheName));
+    }
+  }
+
+  private void purge(KeyLayout layout) {
+    List<byte[]> batch = new ArrayList<>();
+    var scan = store.scan(layout.namespacePattern());
+    while (scan.hasNext()) {
+      batch.add(scan.next());
+      if (batch.size() == 500 || !scan.hasNext()) {
+        store.deleteAll(batch);
+        batch = new ArrayList<>();
+      }
+    }
+  }
+
+  @Override
+  public void enableManagement(String cacheName, boolean enabled) {
+    checkOpen();
+    AsideCache<?, ?> cache = caches.get(Objects.requireNonNull(cacheName, "cacheName"));
+    if (cache != null) {
+      cache.setManagementEnabled(enabled);
+    }
+  }
+
+  @Override
+  public void enableStatistics(String cacheName, boolean enabled) {
+    checkOpen();
+    AsideCache<?, ?> cache = caches.get(Objects.requireNonNull(cacheName, "cacheName"));
+    if (cache != null) {
+      cache.setStatisticsEnabled(enabled);
+    }
+  }
+
+  @Override
+  public CachingProvider getCachingProvider() {
+    return provider;
+  }
+
+  @Override
+  public URI getURI() {
+    return uri;
+  }
+
+  @Override
+  public ClassLoader getClassLoader() {
+    return classLoader;
+  }
+
+  @Override
+  public Properties getProperties() {
+    return properties;
+  }
+
+  /** The connection settings in use (the URI's, or those named by the configuration file). */
+  public ConnectionSettings connectionSettings() {
+    return settings;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    for (AsideCache<?, ?> cache : new ArrayList<>(caches.values())) {
+      cache.close();
+    }
+    caches.clear();
+    executor.shutdown();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    connector.shutdown();
+    onClose.run();
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> clazz) {
+    if (clazz.isAssignableFrom(getClass())) {
+      return clazz.cast(this);
+    }
+    throw new IllegalArgumentException("Cannot unwrap the cache manager to " + clazz.getName());
+  }
+
+  @Override
+  public String toString() {
+    return "AsideCacheManager[" + jmxUri + "]";
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("The cache manager for " + jmxUri + " is closed");
+    }
+  }
+
+  /** The manager URI as shown in JMX names and messages: any password replaced by {@code ***}. */
+  static String withoutPassword(URI uri) {
+    String userInfo = uri.getRawUserInfo();
+    if (userInfo == null || !userInfo.contains(":")) {
+      return uri.toString();
+    }
+    String user = userInfo.substring(0, userInfo.indexOf(':'));
+    try {
+      return new URI(uri.getScheme(), user + ":***", uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(),
+          uri.getFragment()).toString();
+    } catch (URISyntaxException e) {
+      return uri.getScheme() + "://" + user + ":***@" + uri.getHost();
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.aside.manager;
+
+import dev.aside.config.ConnectionSettings;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.cache.CacheException;
+
+/**
+ * Builds a manager's Lettuce client, set up to fail fast instead of Lettuce's defaults.
+ *
+ * <p>Defaults replaced: the 60 s command timeout (the URI's {@code timeout}, 500 ms by default),
+ * commands buffered without bound while disconnected (rejected instead), an unbounded request
+ * queue, and reconnect back-off growing to 30 s (capped at 2 s). TCP keep-alive is on.
+ */
+final class RedisConnector {
+  static final int REQUEST_QUEUE_SIZE = 100_000;
+
+  private final ClientResources resources;
+  private final RedisClient client;
+  private final StatefulRedisConnection<byte[], byte[]> connection;
+
+  RedisConnector(ConnectionSettings settings) {
+    this.resources = ClientResources.builder()
+        .ioThreadPoolSize(2)
+        .computationThreadPoolSize(2)
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+        .build();
+    this.client = RedisClient.create(resources, settings.redisUri());
+    client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .requestQueueSize(REQUEST_QUEUE_SIZE)
+        .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+        .socketOptions(SocketOptions.builder()
+            .connectTimeout(settings.connectTimeout())
+            .keepAlive(true)
+            .tcpNoDelay(true)
+            .build())
+        .build());
+    try {
+      this.connection = client.connect(ByteArrayCodec.INSTANCE);
+    } catch (RuntimeException e) {
+      shutdown();
+      throw new CacheException("Cannot connect to Redis at " + settings.redacted() + ": " + rootMessage(e));
+    }
+  }
+
+  StatefulRedisConnection<byte[], byte[]> connection() {
+    return connection;
+  }
+
+  void shutdown() {
+    if (connection != null) {
+      connection.close();
+    }
+    client.shutdown(0, 2, TimeUnit.SECONDS);
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return root.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * The only code that speaks Redis: key layout, commands and Lua scripts.
+ *
+ * <p>Data model: one Redis string per cache entry, {@code <prefix>:<cache>:{<key>}}, with the hash
+ * tag around the entry key so a cache spreads over every cluster slot and an entry's companion keys
+ * share its slot. Expiry is the key's own TTL ({@code PX}, {@code KEEPTTL}, {@code PEXPIRE}); there
+ * is no client-side sweeper. Whole-cache operations walk the cache's keys with {@code SCAN}, never
+ * {@code KEYS}. Conditional writes are single commands ({@code SET NX|XX|GET}, {@code GETDEL}) or
+ * the scripts under {@code src/main/resources/dev/aside/redis}, each documented in its header.
+ */
+package dev.aside.redis;

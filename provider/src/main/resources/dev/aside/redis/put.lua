@@ -1,0 +1,36 @@
+-- put.lua: writes one entry, choosing its TTL by whether the entry already exists.
+-- KEYS[1]  entry key
+-- ARGV[1]  value bytes
+-- ARGV[2]  TTL in ms if the entry is created: >0 expire after, -1 never expire, 0 do not create
+-- ARGV[3]  TTL in ms if the entry is updated: >0 expire after, -1 never expire, -2 keep its TTL, 0 delete it
+-- ARGV[4]  condition: 'A' always, 'N' only if absent, 'X' only if present
+-- ARGV[5]  '1' to return the previous value
+-- Returns  { outcome, previous value or nil }: outcome 0 = nothing written, 1 = created,
+--          2 = updated, 3 = updated with a zero TTL (so deleted).
+local old = redis.call('GET', KEYS[1])
+local previous = false
+if old and ARGV[5] == '1' then previous = old end
+if old then
+  if ARGV[4] == 'N' then return { 0, previous } end
+  local ttl = tonumber(ARGV[3])
+  if ttl == 0 then
+    redis.call('DEL', KEYS[1])
+    return { 3, previous }
+  elseif ttl == -2 then
+    redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
+  elseif ttl == -1 then
+    redis.call('SET', KEYS[1], ARGV[1])
+  else
+    redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+  end
+  return { 2, previous }
+end
+if ARGV[4] == 'X' then return { 0, false } end
+local ttl = tonumber(ARGV[2])
+if ttl == 0 then return { 0, false } end
+if ttl == -1 then
+  redis.call('SET', KEYS[1], ARGV[1])
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+end
+return { 1, false }
