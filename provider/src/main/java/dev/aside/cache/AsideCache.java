@@ -3,6 +3,11 @@ package dev.aside.cache;
 import dev.aside.codec.KeyCodec;
 import dev.aside.codec.UndecodableValueException;
 import dev.aside.codec.ValueCodec;
+import dev.aside.codec.ValueFormat;
+import dev.aside.config.AsideConfiguration;
+import dev.aside.expiry.JitteredExpiryPolicy;
+import dev.aside.load.ReadThrough;
+import dev.aside.management.ReadPathMetrics;
 import dev.aside.event.EventDispatcher;
 import dev.aside.expiry.ExpiryTimes;
 import dev.aside.management.CacheConfigurationMXBean;
@@ -30,7 +35,6 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.LongAdder;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -39,6 +43,7 @@ import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.EventType;
+import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheLoaderException;
 import javax.cache.integration.CacheWriter;
@@ -86,7 +91,8 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   private final CacheStatistics statistics = new CacheStatistics();
   private final Executor executor;
   private final Runnable onClose;
-  private final LongAdder undecodable = new LongAdder();
+  private final ReadPathMetrics readPath = new ReadPathMetrics();
+  private final ReadThrough<K, V> readThrough;
   private volatile boolean closed;
 
   @SuppressWarnings("unchecked")
@@ -104,11 +110,16 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     this.store = Objects.requireNonNull(store);
     this.executor = Objects.requireNonNull(executor);
     this.onClose = Objects.requireNonNull(onClose);
-    this.expiry = new ExpiryTimes(config.getExpiryPolicyFactory().create());
+    this.events = new EventDispatcher<>(this);
+    AsideConfiguration<K, V> aside = config instanceof AsideConfiguration<K, V> a ? a : new AsideConfiguration<>(config);
+    ExpiryPolicy policy = config.getExpiryPolicyFactory().create();
+    this.expiry = new ExpiryTimes(aside.getTtlJitter() > 0 ? new JitteredExpiryPolicy(policy, aside.getTtlJitter()) : policy);
     this.loader = config.getCacheLoaderFactory() == null ? null : config.getCacheLoaderFactory().create();
+    this.readThrough = loader == null ? null : new ReadThrough<>(store, loader, values, this::decode, expiry,
+        (k, v) -> events.created(k, v), readPath, executor, new ReadThrough.Settings(aside.isCoalescing(),
+            aside.getLeaseTtl(), aside.getLeaseWait(), aside.getNegativeTtl(), aside.getRefreshAheadBeta()));
     this.writer = config.getCacheWriterFactory() == null ? null
         : (CacheWriter<K, V>) config.getCacheWriterFactory().create();
-    this.events = new EventDispatcher<>(this);
     for (CacheEntryListenerConfiguration<K, V> listener : config.getCacheEntryListenerConfigurations()) {
       events.register(listener);
     }
@@ -119,6 +130,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       MBeanRegistrar.register(new CacheConfigurationMXBean(() -> configuration), MBeanKind.CONFIGURATION,
           managerUriForJmx, name);
     }
+    MBeanRegistrar.register(readPath, MBeanKind.READ_PATH, managerUriForJmx, name);
   }
 
   // ---------------------------------------------------------------- reads
@@ -129,17 +141,23 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     requireKey(key);
     long start = System.nanoTime();
     byte[] redisKey = redisKey(key);
-    V value = decode(store.get(redisKey));
+    byte[] bytes = store.get(redisKey);
+    V value = decode(bytes);
     if (value != null) {
       touch(redisKey);
       recordHit(start);
+      if (isReadThrough()) {
+        readThrough.maybeRefresh(key, redisKey, bytes);
+      }
       return value;
     }
     if (statsOn()) {
       statistics.recordMisses(1);
     }
-    if (isReadThrough()) {
-      value = load(key, redisKey);
+    if (ValueFormat.isTombstone(bytes)) {
+      readPath.recordNegativeHit();
+    } else if (isReadThrough()) {
+      value = readThrough.load(key, redisKey);
     }
     if (statsOn()) {
       statistics.recordGetTimeNanos(System.nanoTime() - start);
@@ -171,8 +189,16 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       statistics.recordMisses(missing.size());
     }
     if (isReadThrough() && !missing.isEmpty()) {
-      for (K key : missing) {
-        V value = load(key, redisKey(key));
+      for (int i = 0; i < keyList.size(); i++) {
+        if (result.containsKey(keyList.get(i))) {
+          continue;
+        }
+        K key = keyList.get(i);
+        if (ValueFormat.isTombstone(found.get(i))) {
+          readPath.recordNegativeHit();
+          continue;
+        }
+        V value = readThrough.load(key, redisKeys.get(i));
         if (value != null) {
           result.put(key, value);
         }
@@ -188,33 +214,12 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   public boolean containsKey(K key) {
     checkOpen();
     requireKey(key);
-    return store.exists(redisKey(key));
-  }
-
-  /** Read-through: calls the loader for a missing key and stores what it returns unless a writer got there first. */
-  private V load(K key, byte[] redisKey) {
-    V value = callLoader(key);
-    if (value == null) {
-      return null;
+    byte[] redisKey = redisKey(key);
+    if (readThrough != null && readThrough.cachesAbsence()) {
+      byte[] bytes = store.get(redisKey);
+      return bytes != null && !ValueFormat.isTombstone(bytes);
     }
-    long ttl = expiry.creation();
-    if (ttl == Ttl.EXPIRED) {
-      return null;
-    }
-    if (store.setIfAbsent(redisKey, values.encode(value), ttl)) {
-      events.created(key, value);
-    }
-    return value;
-  }
-
-  private V callLoader(K key) {
-    try {
-      return loader.load(key);
-    } catch (CacheLoaderException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new CacheLoaderException("Exception in CacheLoader for key " + key, e);
-    }
+    return store.exists(redisKey);
   }
 
   @Override
@@ -261,7 +266,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
 
   /** Stores a value from {@code loadAll}: no writer call and no put statistics, since a load is not a put. */
   private void storeLoaded(K key, V value, boolean replace) {
-    byte[] redisKey = redisKey(key);
+    byte[] redisKey = writeKey(key);
     byte[] bytes = values.encode(value);
     if (expiry.isPredictable()) {
       PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), replace ? 'A' : 'N',
@@ -291,11 +296,11 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     requireEntry(key, value);
     long start = System.nanoTime();
     writeThrough(key, value);
-    byte[] redisKey = redisKey(key);
+    byte[] redisKey = writeKey(key);
     byte[] bytes = values.encode(value);
     boolean stored;
     if (expiry.isPredictable()) {
-      long single = singleTtl();
+      long single = expiry.anyWrite();
       if (single != Long.MIN_VALUE && !events.hasListeners()) {
         store.set(redisKey, bytes, single);
         stored = true;
@@ -320,7 +325,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     requireEntry(key, value);
     long start = System.nanoTime();
     writeThrough(key, value);
-    byte[] redisKey = redisKey(key);
+    byte[] redisKey = writeKey(key);
     byte[] bytes = values.encode(value);
     V old;
     boolean stored;
@@ -387,12 +392,12 @@ public final class AsideCache<K, V> implements Cache<K, V> {
         toStore.remove(unwritten.getKey());
       }
     }
-    long single = expiry.isPredictable() ? singleTtl() : Long.MIN_VALUE;
+    long single = expiry.anyWrite();
     if (single != Long.MIN_VALUE && !events.hasListeners()) {
       List<byte[]> redisKeys = new ArrayList<>(toStore.size());
       List<byte[]> encoded = new ArrayList<>(toStore.size());
       toStore.forEach((k, v) -> {
-        redisKeys.add(redisKey(k));
+        redisKeys.add(writeKey(k));
         encoded.add(values.encode(v));
       });
       store.setAll(redisKeys, encoded, single);
@@ -403,7 +408,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       for (Map.Entry<K, V> entry : toStore.entrySet()) {
         K key = entry.getKey();
         V value = entry.getValue();
-        byte[] redisKey = redisKey(key);
+        byte[] redisKey = writeKey(key);
         byte[] bytes = values.encode(value);
         boolean stored;
         if (expiry.isPredictable()) {
@@ -432,12 +437,17 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     checkOpen();
     requireEntry(key, value);
     long start = System.nanoTime();
-    byte[] redisKey = redisKey(key);
+    byte[] redisKey = writeKey(key);
     byte[] bytes = values.encode(value);
     boolean stored;
     if (expiry.isPredictable() && !isWriteThrough()) {
       long ttl = expiry.creation();
-      stored = ttl != Ttl.EXPIRED && store.setIfAbsent(redisKey, bytes, ttl);
+      if (readThrough != null && readThrough.cachesAbsence()) {
+        // A tombstone counts as absent, which SET NX would not know.
+        stored = ttl != Ttl.EXPIRED && store.put(redisKey, bytes, ttl, Ttl.KEEP, 'N', false).outcome() == Outcome.CREATED;
+      } else {
+        stored = ttl != Ttl.EXPIRED && store.setIfAbsent(redisKey, bytes, ttl);
+      }
       if (stored) {
         events.created(key, value);
       }
@@ -479,7 +489,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     checkOpen();
     requireEntry(key, value);
     long start = System.nanoTime();
-    byte[] redisKey = redisKey(key);
+    byte[] redisKey = writeKey(key);
     byte[] bytes = values.encode(value);
     Object[] previous = new Object[1];
     boolean replaced;
@@ -523,7 +533,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     Objects.requireNonNull(newValue, "newValue");
     checkTypes(key, newValue);
     long start = System.nanoTime();
-    byte[] redisKey = redisKey(key);
+    byte[] redisKey = writeKey(key);
     byte[] bytes = values.encode(newValue);
     boolean[] present = new boolean[1];
     boolean replaced = casLoop(redisKey, current -> {
@@ -554,7 +564,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     requireKey(key);
     long start = System.nanoTime();
     deleteThrough(key);
-    byte[] redisKey = redisKey(key);
+    byte[] redisKey = writeKey(key);
     boolean removed;
     if (events.hasListenersFor(EventType.REMOVED)) {
       V old = decode(store.getAndDelete(redisKey));
@@ -578,7 +588,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     requireKey(key);
     Objects.requireNonNull(oldValue, "oldValue");
     long start = System.nanoTime();
-    byte[] redisKey = redisKey(key);
+    byte[] redisKey = writeKey(key);
     boolean[] present = new boolean[1];
     boolean removed = casLoop(redisKey, current -> {
       V old = decode(current);
@@ -608,7 +618,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     requireKey(key);
     long start = System.nanoTime();
     deleteThrough(key);
-    V old = decode(store.getAndDelete(redisKey(key)));
+    V old = decode(store.getAndDelete(writeKey(key)));
     if (old != null) {
       events.removed(key, old);
     }
@@ -688,7 +698,10 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       return;
     }
     long start = System.nanoTime();
-    List<byte[]> redisKeys = redisKeys(toRemove);
+    List<byte[]> redisKeys = new ArrayList<>(toRemove.size());
+    for (K key : toRemove) {
+      redisKeys.add(writeKey(key));
+    }
     long removed = 0;
     if (events.hasListenersFor(EventType.REMOVED)) {
       List<byte[]> old = store.getAndDeleteAll(redisKeys);
@@ -872,6 +885,10 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     for (int attempt = 1; ; attempt++) {
       byte[] current = store.get(redisKey);
       Change<R> change = decision.decide(current);
+      if (change.action() != null && change.action() != CasAction.TOUCH && readThrough != null
+          && readThrough.usesLeases()) {
+        store.voidLeaseAsync(redisKey);
+      }
       if (change.action() == null
           || store.compareAndSet(redisKey, current, change.action(), change.value(), change.ttl())) {
         change.onCommit().run();
@@ -955,7 +972,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       long start = System.nanoTime();
       K key = last.getKey();
       deleteThrough(key);
-      V old = decode(store.getAndDelete(redisKey(key)));
+      V old = decode(store.getAndDelete(writeKey(key)));
       if (old != null) {
         events.removed(key, old);
         if (statsOn()) {
@@ -1021,7 +1038,12 @@ public final class AsideCache<K, V> implements Cache<K, V> {
 
   /** Reads whose bytes did not decode (foreign, corrupt or disallowed) and were treated as misses. */
   public long undecodableReads() {
-    return undecodable.sum();
+    return readPath.getUndecodableReads();
+  }
+
+  /** The read-path metrics of this cache (loads, coalesced waits, leases, negative hits, refreshes…), also on JMX. */
+  public ReadPathMetrics readPathMetrics() {
+    return readPath;
   }
 
   @Override
@@ -1047,6 +1069,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     }
     MBeanRegistrar.unregister(MBeanKind.STATISTICS, managerUriForJmx, name);
     MBeanRegistrar.unregister(MBeanKind.CONFIGURATION, managerUriForJmx, name);
+    MBeanRegistrar.unregister(MBeanKind.READ_PATH, managerUriForJmx, name);
     closeQuietly(loader);
     closeQuietly(writer);
     closeQuietly(expiry.policy());
@@ -1104,7 +1127,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     try {
       return keys.decode(text);
     } catch (UndecodableValueException e) {
-      undecodable.increment();
+      readPath.recordUndecodableRead();
       log.debug("Skipping an undecodable key in cache {}: {}", name, e.getMessage());
       return null;
     }
@@ -1112,16 +1135,28 @@ public final class AsideCache<K, V> implements Cache<K, V> {
 
   /** Decodes stored bytes; anything that does not decode is a miss plus a metric. */
   private V decode(byte[] bytes) {
-    if (bytes == null) {
+    if (bytes == null || ValueFormat.isTombstone(bytes)) {
       return null;
     }
     try {
       return values.decode(bytes);
     } catch (UndecodableValueException e) {
-      undecodable.increment();
+      readPath.recordUndecodableRead();
       log.debug("Treating an undecodable value in cache {} as a miss: {}", name, e.getMessage());
       return null;
     }
+  }
+
+  /**
+   * Voids the entry's lease ahead of a write or removal (pipelined, so it reaches Redis first): a
+   * read-through fill racing with this write is then rejected instead of storing an older value.
+   */
+  private byte[] writeKey(K key) {
+    byte[] redisKey = redisKey(key);
+    if (readThrough != null && readThrough.usesLeases()) {
+      store.voidLeaseAsync(redisKey);
+    }
+    return redisKey;
   }
 
   /** Applies the access TTL after a hit, when the policy asks for one. */
@@ -1132,19 +1167,6 @@ public final class AsideCache<K, V> implements Cache<K, V> {
         store.expireAsync(redisKey, ttl);
       }
     }
-  }
-
-  /** The one TTL that serves both creation and update, so a plain SET is exact; MIN_VALUE if there is none. */
-  private long singleTtl() {
-    long creation = expiry.creation();
-    long update = expiry.update();
-    if (creation == Ttl.EXPIRED) {
-      return Long.MIN_VALUE;
-    }
-    if (update == creation || (update == Ttl.KEEP && creation == Ttl.ETERNAL)) {
-      return update;
-    }
-    return Long.MIN_VALUE;
   }
 
   private void publishWrite(K key, V value, PutResult result) {

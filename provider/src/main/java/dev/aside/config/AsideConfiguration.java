@@ -1,5 +1,6 @@
 package dev.aside.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import javax.cache.configuration.CompleteConfiguration;
@@ -16,6 +17,22 @@ import javax.cache.configuration.MutableConfiguration;
  *       {@code com.acme.**}) of classes that may be deserialized from this cache's values, on top of
  *       Aside's JDK defaults, the declared key and value types and the connection URI's
  *       {@code allow} option. Default: empty.
+ *   <li>{@link #isCoalescing() coalescing}: concurrent read-through misses of one key in this JVM
+ *       share one loader call. Default: on.
+ *   <li>{@link #getLeaseTtl() lease TTL}: the read-through miss that loads takes a lease in Redis
+ *       for this long, so other JVMs wait for its fill instead of loading too, and a write or
+ *       removal in between voids the fill (no stale set). {@code Duration.ZERO} turns leases off.
+ *       Default: 10 s.
+ *   <li>{@link #getLeaseWait() lease wait}: how long a miss waits for another JVM's lease holder
+ *       before loading on its own. Default: 2 s.
+ *   <li>{@link #getTtlJitter() TTL jitter}: creation and update TTLs are lengthened by a random
+ *       0..jitter fraction so entries written together do not expire together. Default: 0 (off;
+ *       the sample configuration sets 0.1).
+ *   <li>{@link #getNegativeTtl() negative TTL}: when the loader finds nothing, remember that for
+ *       this long, so repeated lookups of a missing key do not reach the loader. {@code ZERO} is
+ *       off. Default: off (JCache semantics).
+ *   <li>{@link #getRefreshAheadBeta() refresh-ahead beta}: probabilistic early refresh (XFetch) of
+ *       entries near expiry, in the background; 0 is off, 1 the usual setting. Default: off.
  * </ul>
  *
  * <p>The fluent setters inherited from {@link MutableConfiguration} return the same instance typed
@@ -29,6 +46,12 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
 
   /* Always an unmodifiable List.copyOf, hence serializable and safe to hand out. */
   private List<String> deserializationAllowlist = List.of();
+  private boolean coalescing = true;
+  private Duration leaseTtl = Duration.ofSeconds(10);
+  private Duration leaseWait = Duration.ofSeconds(2);
+  private double ttlJitter;
+  private Duration negativeTtl = Duration.ZERO;
+  private double refreshAheadBeta;
 
   /** A configuration with the JCache defaults and Aside's defaults. */
   public AsideConfiguration() {}
@@ -41,6 +64,12 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
     super(Objects.requireNonNull(other));
     if (other instanceof AsideConfiguration<?, ?> aside) {
       this.deserializationAllowlist = aside.deserializationAllowlist;
+      this.coalescing = aside.coalescing;
+      this.leaseTtl = aside.leaseTtl;
+      this.leaseWait = aside.leaseWait;
+      this.ttlJitter = aside.ttlJitter;
+      this.negativeTtl = aside.negativeTtl;
+      this.refreshAheadBeta = aside.refreshAheadBeta;
     }
   }
 
@@ -63,15 +92,96 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
     return this;
   }
 
+  /** Whether concurrent read-through misses of one key in this JVM share one loader call; default true. */
+  public boolean isCoalescing() {
+    return coalescing;
+  }
+
+  public AsideConfiguration<K, V> setCoalescing(boolean coalescing) {
+    this.coalescing = coalescing;
+    return this;
+  }
+
+  /** How long a loading miss holds its lease in Redis; {@code ZERO} turns leases off. Default 10 s. */
+  public Duration getLeaseTtl() {
+    return leaseTtl;
+  }
+
+  public AsideConfiguration<K, V> setLeaseTtl(Duration leaseTtl) {
+    this.leaseTtl = nonNegative(leaseTtl, "leaseTtl");
+    return this;
+  }
+
+  /** How long a miss waits for another JVM's fill before loading itself. Default 2 s. */
+  public Duration getLeaseWait() {
+    return leaseWait;
+  }
+
+  public AsideConfiguration<K, V> setLeaseWait(Duration leaseWait) {
+    this.leaseWait = nonNegative(leaseWait, "leaseWait");
+    return this;
+  }
+
+  /** Fraction (0..1) by which creation and update TTLs are randomly lengthened. Default 0. */
+  public double getTtlJitter() {
+    return ttlJitter;
+  }
+
+  public AsideConfiguration<K, V> setTtlJitter(double ttlJitter) {
+    if (!(ttlJitter >= 0 && ttlJitter <= 1)) {
+      throw new IllegalArgumentException("ttlJitter must be within 0..1, was " + ttlJitter);
+    }
+    this.ttlJitter = ttlJitter;
+    return this;
+  }
+
+  /** How long "the loader found nothing" is remembered; {@code ZERO} is off. Default off. */
+  public Duration getNegativeTtl() {
+    return negativeTtl;
+  }
+
+  public AsideConfiguration<K, V> setNegativeTtl(Duration negativeTtl) {
+    this.negativeTtl = nonNegative(negativeTtl, "negativeTtl");
+    return this;
+  }
+
+  /** XFetch's beta for refresh-ahead; 0 is off, 1 the usual choice, higher refreshes earlier. Default 0. */
+  public double getRefreshAheadBeta() {
+    return refreshAheadBeta;
+  }
+
+  public AsideConfiguration<K, V> setRefreshAheadBeta(double refreshAheadBeta) {
+    if (!(refreshAheadBeta >= 0 && refreshAheadBeta <= 100)) {
+      throw new IllegalArgumentException("refreshAheadBeta must be within 0..100, was " + refreshAheadBeta);
+    }
+    this.refreshAheadBeta = refreshAheadBeta;
+    return this;
+  }
+
+  private static Duration nonNegative(Duration duration, String name) {
+    Objects.requireNonNull(duration, name);
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative, was " + duration);
+    }
+    return duration;
+  }
+
   @Override
   public boolean equals(Object object) {
     return object instanceof AsideConfiguration<?, ?> other
         && super.equals(other)
-        && deserializationAllowlist.equals(other.deserializationAllowlist);
+        && deserializationAllowlist.equals(other.deserializationAllowlist)
+        && coalescing == other.coalescing
+        && leaseTtl.equals(other.leaseTtl)
+        && leaseWait.equals(other.leaseWait)
+        && ttlJitter == other.ttlJitter
+        && negativeTtl.equals(other.negativeTtl)
+        && refreshAheadBeta == other.refreshAheadBeta;
   }
 
   @Override
   public int hashCode() {
-    return 31 * super.hashCode() + deserializationAllowlist.hashCode();
+    return Objects.hash(super.hashCode(), deserializationAllowlist, coalescing, leaseTtl, leaseWait, ttlJitter,
+        negativeTtl, refreshAheadBeta);
   }
 }

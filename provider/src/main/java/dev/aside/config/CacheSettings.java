@@ -42,7 +42,10 @@ import javax.cache.integration.CacheWriter;
  * {@code statistics}, {@code management}, {@code read-through}, {@code write-through} (booleans),
  * {@code loader} and {@code writer} (class name of a {@code CacheLoader}/{@code CacheWriter} with a
  * public no-argument constructor, or of a {@code Factory} of one), {@code key-type} and
- * {@code value-type} (class names) and {@code allow-classes} (comma-separated allowlist patterns).
+ * {@code value-type} (class names) and {@code allow-classes} (comma-separated allowlist patterns);
+ * the read path's {@code coalescing} (boolean), {@code lease-ttl}, {@code lease-wait} and
+ * {@code negative-ttl} (durations, {@code 0} for off), {@code ttl-jitter} ({@code 0.1} or {@code 10%})
+ * and {@code refresh-ahead-beta} (a number, {@code 0} for off). See {@link AsideConfiguration}.
  */
 public final class CacheSettings {
   private static final String EXPIRY_FORMS = "expected eternal, created <duration>,"
@@ -66,7 +69,15 @@ public final class CacheSettings {
       Setting.of("value-type", CacheSettings::type, (c, type) -> c.setTypes(c.getKeyType(), type)),
       new Setting<>("allow-classes", (text, loader) -> SettingValues.allowlist(text),
           CacheSettings::union,
-          (c, patterns) -> c.setDeserializationAllowlist(union(c.getDeserializationAllowlist(), patterns))));
+          (c, patterns) -> c.setDeserializationAllowlist(union(c.getDeserializationAllowlist(), patterns))),
+      Setting.of("coalescing", bool(), AsideConfiguration::setCoalescing),
+      Setting.of("lease-ttl", (text, loader) -> SettingValues.durationOrZero(text), AsideConfiguration::setLeaseTtl),
+      Setting.of("lease-wait", (text, loader) -> SettingValues.durationOrZero(text), AsideConfiguration::setLeaseWait),
+      Setting.of("ttl-jitter", (text, loader) -> SettingValues.fraction(text), AsideConfiguration::setTtlJitter),
+      Setting.of("negative-ttl", (text, loader) -> SettingValues.durationOrZero(text),
+          AsideConfiguration::setNegativeTtl),
+      Setting.of("refresh-ahead-beta", (text, loader) -> SettingValues.number(text, 0, 100),
+          AsideConfiguration::setRefreshAheadBeta));
 
   private static final CacheSettings EMPTY = new CacheSettings(Map.of());
 

@@ -51,6 +51,34 @@ final class SettingValues {
     return duration;
   }
 
+  /** A duration as {@link #duration}, or {@code 0} for "off". */
+  static Duration durationOrZero(String text) {
+    return text.trim().equals("0") ? Duration.ZERO : duration(text);
+  }
+
+  /** A fraction within 0..1, written {@code 0.1} or {@code 10%}. */
+  static double fraction(String text) {
+    String value = text.trim();
+    double fraction = value.endsWith("%")
+        ? number(value.substring(0, value.length() - 1), 0, 100) / 100
+        : number(value, 0, 1);
+    return fraction;
+  }
+
+  /** A decimal number within {@code min..max}. */
+  static double number(String text, double min, double max) {
+    double number;
+    try {
+      number = Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text.trim() + "' is not a number");
+    }
+    if (!(number >= min && number <= max)) {
+      throw new IllegalArgumentException("'" + text.trim() + "' is not within " + min + ".." + max);
+    }
+    return number;
+  }
+
   /** {@code true} or {@code false}, in any case; nothing else. */
   static boolean bool(String text) {
     String value = text.trim().toLowerCase(Locale.ROOT);

@@ -25,6 +25,8 @@ public final class ExpiryTimes {
       ModifiedExpiryPolicy.class, AccessedExpiryPolicy.class, TouchedExpiryPolicy.class);
 
   private final ExpiryPolicy policy;
+  private final ExpiryPolicy answering;
+  private final double jitter;
   private final boolean predictable;
   private final long creation;
   private final long update;
@@ -32,7 +34,11 @@ public final class ExpiryTimes {
 
   public ExpiryTimes(ExpiryPolicy policy) {
     this.policy = Objects.requireNonNull(policy);
-    this.predictable = STANDARD.contains(policy.getClass());
+    // A jittered standard policy is as predictable as the standard policy; the jitter is added here.
+    ExpiryPolicy inner = policy instanceof JitteredExpiryPolicy j ? j.delegate() : policy;
+    this.predictable = STANDARD.contains(inner.getClass());
+    this.answering = predictable ? inner : policy;
+    this.jitter = predictable && policy instanceof JitteredExpiryPolicy j ? j.jitter() : 0;
     this.creation = predictable ? askCreation() : 0;
     this.update = predictable ? askUpdate() : 0;
     this.access = predictable ? askAccess() : 0;
@@ -54,12 +60,26 @@ public final class ExpiryTimes {
 
   /** TTL of a new entry: positive, {@link Ttl#ETERNAL} or {@link Ttl#EXPIRED}. */
   public long creation() {
-    return predictable ? creation : askCreation();
+    return predictable ? JitteredExpiryPolicy.lengthen(creation, jitter) : askCreation();
   }
 
   /** TTL after an update: positive, {@link Ttl#ETERNAL}, {@link Ttl#EXPIRED} or {@link Ttl#KEEP}. */
   public long update() {
-    return predictable ? update : askUpdate();
+    return predictable ? JitteredExpiryPolicy.lengthen(update, jitter) : askUpdate();
+  }
+
+  /**
+   * For a predictable policy, the one TTL that serves a write whether it creates or updates the
+   * entry, so a plain {@code SET} is exact; {@link Long#MIN_VALUE} when creation and update differ.
+   */
+  public long anyWrite() {
+    if (!predictable || creation == Ttl.EXPIRED) {
+      return Long.MIN_VALUE;
+    }
+    if (update == creation || (update == Ttl.KEEP && creation == Ttl.ETERNAL)) {
+      return JitteredExpiryPolicy.lengthen(update, jitter);
+    }
+    return Long.MIN_VALUE;
   }
 
   /** TTL after a read: positive, {@link Ttl#ETERNAL}, {@link Ttl#EXPIRED} or {@link Ttl#KEEP}. */
@@ -69,7 +89,7 @@ public final class ExpiryTimes {
 
   private long askCreation() {
     try {
-      Duration d = policy.getExpiryForCreation();
+      Duration d = answering.getExpiryForCreation();
       return d == null ? Ttl.ETERNAL : toTtl(d);
     } catch (RuntimeException e) {
       return Ttl.ETERNAL;
@@ -78,7 +98,7 @@ public final class ExpiryTimes {
 
   private long askUpdate() {
     try {
-      Duration d = policy.getExpiryForUpdate();
+      Duration d = answering.getExpiryForUpdate();
       return d == null ? Ttl.KEEP : toTtl(d);
     } catch (RuntimeException e) {
       return Ttl.KEEP;
@@ -87,7 +107,7 @@ public final class ExpiryTimes {
 
   private long askAccess() {
     try {
-      Duration d = policy.getExpiryForAccess();
+      Duration d = answering.getExpiryForAccess();
       return d == null ? Ttl.KEEP : toTtl(d);
     } catch (RuntimeException e) {
       return Ttl.KEEP;

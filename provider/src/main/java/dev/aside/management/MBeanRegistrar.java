@@ -34,11 +34,19 @@ public final class MBeanRegistrar {
     /** The {@link javax.cache.management.CacheStatisticsMXBean}. */
     STATISTICS("CacheStatistics"),
     /** The {@link javax.cache.management.CacheMXBean}. */
-    CONFIGURATION("CacheConfiguration");
+    CONFIGURATION("CacheConfiguration"),
+    /** Aside's {@link ReadPathMetricsMXBean}, in its own domain so JCache tooling counts only its own. */
+    READ_PATH("dev.aside", "ReadPath");
 
+    private final String domain;
     private final String type;
 
     MBeanKind(String type) {
+      this(DOMAIN, type);
+    }
+
+    MBeanKind(String domain, String type) {
+      this.domain = domain;
       this.type = type;
     }
 
@@ -135,7 +143,7 @@ public final class MBeanRegistrar {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(cacheManagerUri, "cacheManagerUri");
     Objects.requireNonNull(cacheName, "cacheName");
-    String name = DOMAIN + ":type=" + kind.type()
+    String name = kind.domain + ":type=" + kind.type()
         + ",CacheManager=" + safeValue(cacheManagerUri)
         + ",Cache=" + safeValue(cacheName);
     try {

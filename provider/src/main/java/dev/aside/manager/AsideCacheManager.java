@@ -277,15 +277,16 @@ public final class AsideCacheManager implements CacheManager {
   /** The manager URI as shown in JMX names and messages: any password replaced by {@code ***}. */
   static String withoutPassword(URI uri) {
     String userInfo = uri.getRawUserInfo();
-    if (userInfo == null || !userInfo.contains(":")) {
+    if (userInfo == null) {
       return uri.toString();
     }
-    String user = userInfo.substring(0, userInfo.indexOf(':'));
+    // "user:password" or, as Lettuce reads it, a bare "password".
+    String masked = userInfo.contains(":") ? userInfo.substring(0, userInfo.indexOf(':')) + ":***" : "***";
     try {
-      return new URI(uri.getScheme(), user + ":***", uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(),
+      return new URI(uri.getScheme(), masked, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(),
           uri.getFragment()).toString();
     } catch (URISyntaxException e) {
-      return uri.getScheme() + "://" + user + ":***@" + uri.getHost();
+      return uri.getScheme() + "://" + masked + "@" + uri.getHost();
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.aside.manager;
 import dev.aside.config.ConnectionSettings;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -33,7 +34,12 @@ final class RedisConnector {
         .computationThreadPoolSize(2)
         .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
         .build();
-    this.client = RedisClient.create(resources, settings.redisUri());
+    // The handshake (HELLO, AUTH, SELECT) is bounded by the URI's timeout: give it the connect
+    // timeout, while commands keep the short command timeout set through TimeoutOptions below.
+    Duration handshake = settings.connectTimeout().compareTo(settings.commandTimeout()) > 0
+        ? settings.connectTimeout() : settings.commandTimeout();
+    RedisURI uri = RedisURI.builder(settings.redisUri()).withTimeout(handshake).build();
+    this.client = RedisClient.create(resources, uri);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)

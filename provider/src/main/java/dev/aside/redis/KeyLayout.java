@@ -11,6 +11,8 @@ import java.util.Objects;
  * {@link dev.aside.codec.KeyCodec}, which never emits braces.
  */
 public final class KeyLayout {
+  private static final byte[] LEASE_SUFFIX = ":lease".getBytes(StandardCharsets.US_ASCII);
+
   private final String namespace;
   private final byte[] namespaceBytes;
 
@@ -29,6 +31,14 @@ public final class KeyLayout {
     key[namespaceBytes.length] = '{';
     System.arraycopy(text, 0, key, namespaceBytes.length + 1, text.length);
     key[key.length - 1] = '}';
+    return key;
+  }
+
+  /** The lease key of an entry: the entry key plus {@code :lease}, in the same hash slot. */
+  public static byte[] leaseKey(byte[] entryKey) {
+    byte[] key = new byte[entryKey.length + LEASE_SUFFIX.length];
+    System.arraycopy(entryKey, 0, key, 0, entryKey.length);
+    System.arraycopy(LEASE_SUFFIX, 0, key, entryKey.length, LEASE_SUFFIX.length);
     return key;
   }
 

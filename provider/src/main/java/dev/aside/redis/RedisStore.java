@@ -38,6 +38,9 @@ public final class RedisStore {
   private final long timeoutMillis;
   private final Script putScript = Script.load("put");
   private final Script casScript = Script.load("cas");
+  private final Script leaseScript = Script.load("lease");
+  private final Script fillScript = Script.load("fill");
+  private final Script releaseScript = Script.load("release");
 
   public RedisStore(StatefulRedisConnection<byte[], byte[]> connection, java.time.Duration timeout) {
     this.connection = Objects.requireNonNull(connection);
@@ -174,6 +177,57 @@ public final class RedisStore {
       removed += n;
     }
     return removed;
+  }
+
+  /** What a read-through miss learned from {@link #leaseOrGet}. */
+  public record LeaseReply(LeaseState state, byte[] value, long leaseMillisLeft) {}
+
+  /** The entry exists after all; the lease is now ours; or another client holds it. */
+  public enum LeaseState { FOUND, ACQUIRED, HELD_ELSEWHERE }
+
+  /** Reads the entry or, if it is absent, tries to take its lease ({@code lease.lua}). */
+  public LeaseReply leaseOrGet(byte[] entryKey, byte[] token, long leaseTtl) {
+    List<Object> reply = await(leaseScript.run(redis, ScriptOutputType.MULTI,
+        new byte[][] {entryKey, KeyLayout.leaseKey(entryKey)}, token, Script.ascii(Long.toString(leaseTtl))),
+        "lease.lua");
+    long code = (Long) reply.get(0);
+    if (code == 1) {
+      return new LeaseReply(LeaseState.FOUND, (byte[]) reply.get(1), 0);
+    } else if (code == 2) {
+      return new LeaseReply(LeaseState.ACQUIRED, null, leaseTtl);
+    }
+    return new LeaseReply(LeaseState.HELD_ELSEWHERE, null, (Long) reply.get(1));
+  }
+
+  /** Takes the entry's lease whether or not the entry exists (refresh-ahead); true when taken. */
+  public boolean takeLease(byte[] entryKey, byte[] token, long leaseTtl) {
+    return "OK".equals(await(redis.set(KeyLayout.leaseKey(entryKey), token, SetArgs.Builder.nx().px(leaseTtl)),
+        "SET NX lease"));
+  }
+
+  /** Stores a loaded value only while {@code token} still holds the lease ({@code fill.lua}). */
+  public boolean fill(byte[] entryKey, byte[] token, byte[] value, long ttl) {
+    Long stored = await(fillScript.run(redis, ScriptOutputType.INTEGER,
+        new byte[][] {entryKey, KeyLayout.leaseKey(entryKey)}, token, value, Script.ascii(Long.toString(ttl))),
+        "fill.lua");
+    return stored == 1L;
+  }
+
+  /** Gives the lease back if it is still {@code token}'s. */
+  public void releaseLease(byte[] entryKey, byte[] token) {
+    await(releaseScript.run(redis, ScriptOutputType.INTEGER, new byte[][] {KeyLayout.leaseKey(entryKey)}, token),
+        "release.lua");
+  }
+
+  /**
+   * Voids any lease on the entry, without waiting: issued ahead of a write or removal on the same
+   * connection, it reaches Redis first, so a fill racing with that write is dropped.
+   */
+  public void voidLeaseAsync(byte[] entryKey) {
+    redis.del(KeyLayout.leaseKey(entryKey)).exceptionally(failure -> {
+      log.warn("Could not void a lease: {}", failure.toString());
+      return null;
+    });
   }
 
   /** Iterates the keys matching a glob pattern with {@code SCAN} (never {@code KEYS}). */

@@ -5,9 +5,14 @@
 -- ARGV[3]  TTL in ms if the entry is updated: >0 expire after, -1 never expire, -2 keep its TTL, 0 delete it
 -- ARGV[4]  condition: 'A' always, 'N' only if absent, 'X' only if present
 -- ARGV[5]  '1' to return the previous value
+-- A tombstone left by negative caching counts as no entry.
 -- Returns  { outcome, previous value or nil }: outcome 0 = nothing written, 1 = created,
 --          2 = updated, 3 = updated with a zero TTL (so deleted).
 local old = redis.call('GET', KEYS[1])
+-- A tombstone (format marker 0xA5, flags with bit 0 set) means "known absent": treat it as no entry.
+if old and string.byte(old, 1) == 165 and string.len(old) >= 2 and string.byte(old, 2) % 2 == 1 then
+  old = false
+end
 local previous = false
 if old and ARGV[5] == '1' then previous = old end
 if old then

@@ -1,0 +1,329 @@
+package dev.aside.load;
+
+import dev.aside.codec.ValueCodec;
+import dev.aside.codec.ValueFormat;
+import dev.aside.codec.ValueFormat.LoadInfo;
+import dev.aside.expiry.ExpiryTimes;
+import dev.aside.management.ReadPathMetrics;
+import dev.aside.redis.RedisStore;
+import dev.aside.redis.RedisStore.CasAction;
+import dev.aside.redis.RedisStore.LeaseReply;
+import dev.aside.redis.Ttl;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheLoaderException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read-through path of one cache, after a miss: cache-aside made safe for production.
+ *
+ * <pre>
+ *  1. Coalesce in this JVM: the first miss of a key starts a flight, every concurrent miss of the
+ *     key waits for that flight's answer (a loader failure reaches them all).
+ *  2. Coalesce across JVMs: the flight runs lease.lua, which returns the entry if another JVM
+ *     filled it meanwhile, or takes the entry's lease (random token, SET NX PX, same slot).
+ *  3. Lease taken: call the loader, then fill with fill.lua, which stores the value only while the
+ *     token is still the lease. A null from the loader stores a tombstone if negative caching is on.
+ *  4. Lease held elsewhere: wait with bounded back-off polling for that JVM's fill; past the lease
+ *     wait, load on our own and answer without caching (a lease whose holder died expires by itself).
+ *  5. Refresh-ahead (optional, needs leases): a hit close to expiry may, with XFetch's
+ *     probability, start a coalesced background refresh under the lease; the reader never waits.
+ * </pre>
+ *
+ * <p>Invariants, which together mean a read that begins after a write's invalidation has returned
+ * never gets the value from before that write:
+ * <ul>
+ *   <li>every write, removal or invalidation of an entry deletes its lease first (the cache does
+ *       this), so a fill that raced with it is rejected and nothing stale is stored;
+ *   <li>a flight stops taking joiners just before it fills (see {@link Flight}). If the fill is
+ *       rejected, a write raced with the load and a joiner may have arrived after that write: the
+ *       flight loads again before it answers anyone. Every joiner arrived before that reload
+ *       began, so the reload is fresh for all of them; further reloads only try to cache it;
+ *   <li>a waiter whose deadline passes answers with its own load, which began after its read did.
+ * </ul>
+ */
+public final class ReadThrough<K, V> {
+  private static final Logger log = LoggerFactory.getLogger(ReadThrough.class);
+  private static final int MAX_LOADS_PER_FLIGHT = 4;
+  private static final long MAX_POLL_MILLIS = 50;
+
+  private final RedisStore store;
+  private final CacheLoader<K, V> loader;
+  private final ValueCodec<V> values;
+  private final Function<byte[], V> decode;
+  private final ExpiryTimes expiry;
+  private final BiConsumer<K, V> onCreated;
+  private final ReadPathMetrics metrics;
+  private final Executor executor;
+  private final boolean coalescing;
+  private final long leaseTtl;
+  private final long leaseWaitNanos;
+  private final long negativeTtl;
+  private final double refreshBeta;
+  private final ConcurrentMap<ByteBuffer, Flight<V>> flights = new ConcurrentHashMap<>();
+
+  /** The read-path settings of one cache. */
+  public record Settings(boolean coalescing, Duration leaseTtl, Duration leaseWait, Duration negativeTtl,
+      double refreshAheadBeta) {}
+
+  /**
+   * @param decode the cache's decoder: null for a tombstone or bytes that do not decode
+   * @param onCreated publishes the CREATED event of a filled value
+   */
+  public ReadThrough(RedisStore store, CacheLoader<K, V> loader, ValueCodec<V> values, Function<byte[], V> decode,
+      ExpiryTimes expiry, BiConsumer<K, V> onCreated, ReadPathMetrics metrics, Executor executor, Settings settings) {
+    this.store = Objects.requireNonNull(store);
+    this.loader = Objects.requireNonNull(loader);
+    this.values = Objects.requireNonNull(values);
+    this.decode = Objects.requireNonNull(decode);
+    this.expiry = Objects.requireNonNull(expiry);
+    this.onCreated = Objects.requireNonNull(onCreated);
+    this.metrics = Objects.requireNonNull(metrics);
+    this.executor = Objects.requireNonNull(executor);
+    this.coalescing = settings.coalescing();
+    this.leaseTtl = settings.leaseTtl().toMillis();
+    this.leaseWaitNanos = settings.leaseWait().toNanos();
+    this.negativeTtl = settings.negativeTtl().toMillis();
+    this.refreshBeta = settings.refreshAheadBeta();
+  }
+
+  /** Whether writes must void leases (the cache calls {@link RedisStore#voidLeaseAsync} first). */
+  public boolean usesLeases() {
+    return leaseTtl > 0;
+  }
+
+  /** Whether stored values may be tombstones. */
+  public boolean cachesAbsence() {
+    return negativeTtl > 0;
+  }
+
+  /** Answers a miss of {@code key}: joins this JVM's open flight for the key, or runs one. */
+  public V load(K key, byte[] entryKey) {
+    if (!coalescing) {
+      return fly(key, entryKey, new Flight<>(() -> {}));
+    }
+    ByteBuffer id = ByteBuffer.wrap(entryKey);
+    while (true) {
+      Flight<V> flight = newFlight(id);
+      Flight<V> running = flights.putIfAbsent(id, flight);
+      if (running == null) {
+        try {
+          V value = fly(key, entryKey, flight);
+          flight.complete(value);
+          return value;
+        } catch (RuntimeException e) {
+          flight.fail(e);
+          throw e;
+        }
+      }
+      if (running.tryJoin()) {
+        metrics.recordCoalescedWait();
+        return running.await();
+      }
+      flights.remove(id, running);
+    }
+  }
+
+  private Flight<V> newFlight(ByteBuffer id) {
+    @SuppressWarnings("unchecked")
+    Flight<V>[] self = new Flight[1];
+    self[0] = new Flight<>(() -> flights.remove(id, self[0]));
+    return self[0];
+  }
+
+  /** One flight: find the entry, or load it under the lease, or wait for another JVM's fill. */
+  private V fly(K key, byte[] entryKey, Flight<V> flight) {
+    if (leaseTtl == 0) {
+      flight.close();
+      return loadWithoutLease(key, entryKey);
+    }
+    long deadline = System.nanoTime() + leaseWaitNanos;
+    long pollMillis = 1;
+    boolean waited = false;
+    int loads = 0;
+    while (true) {
+      byte[] token = LeaseToken.next();
+      long mark = flight.mark();
+      LeaseReply reply = store.leaseOrGet(entryKey, token, leaseTtl);
+      switch (reply.state()) {
+        case FOUND -> {
+          if (!flight.closeIfNoJoinsSince(mark)) {
+            // Someone joined while this read was on its way: their read may follow a write that
+            // this read does not reflect. Read again, closed to further joiners.
+            flight.close();
+            continue;
+          }
+          return found(key, entryKey, reply.value());
+        }
+        case ACQUIRED -> {
+          long start = System.nanoTime();
+          V value;
+          try {
+            value = callLoader(key);
+          } catch (RuntimeException e) {
+            store.releaseLease(entryKey, token);
+            throw e;
+          }
+          flight.close();
+          loads++;
+          if (fillUnderLease(key, entryKey, token, value, start) || loads == MAX_LOADS_PER_FLIGHT) {
+            return value;
+          }
+          // A write or invalidation raced with this load: load again before answering anyone.
+          metrics.recordStaleFillRejected();
+        }
+        case HELD_ELSEWHERE -> {
+          if (!waited) {
+            waited = true;
+            metrics.recordCrossJvmWait();
+          }
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            metrics.recordLeaseTimeout();
+            flight.close();
+            return callLoader(key);
+          }
+          long sleep = Math.min(Math.min(pollMillis, Math.max(1, reply.leaseMillisLeft())),
+              TimeUnit.NANOSECONDS.toMillis(left) + 1);
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(sleep));
+          pollMillis = Math.min(pollMillis * 2, MAX_POLL_MILLIS);
+        }
+      }
+    }
+  }
+
+  /** The entry exists after all: a value, a tombstone, or bytes that do not decode (reloaded and repaired). */
+  private V found(K key, byte[] entryKey, byte[] bytes) {
+    if (ValueFormat.isTombstone(bytes)) {
+      metrics.recordNegativeHit();
+      return null;
+    }
+    V value = decode.apply(bytes);
+    if (value != null) {
+      return value;
+    }
+    long start = System.nanoTime();
+    V loaded = callLoader(key);
+    if (loaded != null) {
+      long ttl = expiry.creation();
+      if (ttl != Ttl.EXPIRED) {
+        store.compareAndSet(entryKey, bytes, CasAction.SET, encode(loaded, start, ttl), ttl);
+      }
+    }
+    return loaded;
+  }
+
+  /** Stores what the loader returned while the lease is ours; false when the fill was rejected as stale. */
+  private boolean fillUnderLease(K key, byte[] entryKey, byte[] token, V value, long loadStart) {
+    long ttl = value == null ? negativeTtl : expiry.creation();
+    if (ttl == Ttl.EXPIRED) {
+      store.releaseLease(entryKey, token);
+      return true;
+    }
+    byte[] bytes = value == null ? ValueFormat.tombstone() : encode(value, loadStart, ttl);
+    if (!store.fill(entryKey, token, bytes, ttl)) {
+      return false;
+    }
+    if (value != null) {
+      onCreated.accept(key, value);
+    }
+    return true;
+  }
+
+  /** Leases off: load, then store only if no one stored the key meanwhile (a stale set stays possible). */
+  private V loadWithoutLease(K key, byte[] entryKey) {
+    long start = System.nanoTime();
+    V value = callLoader(key);
+    long ttl = value == null ? negativeTtl : expiry.creation();
+    if (ttl != Ttl.EXPIRED) {
+      byte[] bytes = value == null ? ValueFormat.tombstone() : encode(value, start, ttl);
+      if (store.setIfAbsent(entryKey, bytes, ttl) && value != null) {
+        onCreated.accept(key, value);
+      }
+    }
+    return value;
+  }
+
+  /**
+   * After a hit: with XFetch's probability, refresh the entry in the background before it expires.
+   * Refresh when {@code now - delta * beta * ln(rand) >= expiry}, delta being the last load's time.
+   */
+  public void maybeRefresh(K key, byte[] entryKey, byte[] bytes) {
+    if (refreshBeta == 0 || !usesLeases()) {
+      return;
+    }
+    LoadInfo info = ValueFormat.loadInfo(bytes);
+    if (info == null || info.expiresAtMillis() == 0 || info.loadMillis() == 0) {
+      return;
+    }
+    double rand = 1.0 - ThreadLocalRandom.current().nextDouble();
+    double now = System.currentTimeMillis();
+    if (now - info.loadMillis() * refreshBeta * Math.log(rand) < info.expiresAtMillis()) {
+      return;
+    }
+    ByteBuffer id = ByteBuffer.wrap(entryKey);
+    Flight<V> flight = newFlight(id);
+    if (flights.putIfAbsent(id, flight) != null) {
+      return;
+    }
+    try {
+      executor.execute(() -> refresh(key, entryKey, flight));
+      metrics.recordEarlyRefresh();
+    } catch (RejectedExecutionException e) {
+      flight.complete(null);
+    }
+  }
+
+  /** A background refresh: reload under the lease and fill; misses meanwhile join it. */
+  private void refresh(K key, byte[] entryKey, Flight<V> flight) {
+    try {
+      byte[] token = LeaseToken.next();
+      if (!store.takeLease(entryKey, token, leaseTtl)) {
+        // Another JVM is refreshing or loading it: answer any joiner the way a miss is answered.
+        flight.complete(fly(key, entryKey, flight));
+        return;
+      }
+      long start = System.nanoTime();
+      V value = callLoader(key);
+      flight.close();
+      fillUnderLease(key, entryKey, token, value, start);
+      flight.complete(value);
+    } catch (RuntimeException e) {
+      log.warn("Refresh-ahead of a key failed; the entry stays until it expires: {}", e.toString());
+      flight.fail(e);
+    }
+  }
+
+  private byte[] encode(V value, long loadStartNanos, long ttl) {
+    byte[] bytes = values.encode(value);
+    if (refreshBeta == 0) {
+      return bytes;
+    }
+    int loadMillis = (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStartNanos));
+    long expiresAt = ttl > 0 ? System.currentTimeMillis() + ttl : 0;
+    return ValueFormat.withLoadInfo(bytes, loadMillis, expiresAt);
+  }
+
+  private V callLoader(K key) {
+    metrics.recordLoad();
+    try {
+      return loader.load(key);
+    } catch (CacheLoaderException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CacheLoaderException("Exception in CacheLoader for key " + key, e);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.aside.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aside.cache.AsideCache;
+import dev.aside.config.AsideConfiguration;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheLoaderException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Concurrent read-through misses share one loader call, in one JVM and across JVMs; leases of dead holders expire. */
+class CoalescingTest {
+  @RegisterExtension
+  static final RedisFixture redis = new RedisFixture();
+
+  static final AtomicInteger loads = new AtomicInteger();
+  static volatile long loadMillis = 200;
+  static volatile boolean failLoads;
+
+  private final ExecutorService pool = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void stop() {
+    pool.shutdownNow();
+    loads.set(0);
+    failLoads = false;
+    loadMillis = 200;
+  }
+
+  /** Counts its calls, takes {@link #loadMillis}, fails when {@link #failLoads} is set. */
+  public static final class SlowLoader implements CacheLoader<String, String> {
+    @Override
+    public String load(String key) {
+      loads.incrementAndGet();
+      try {
+        Thread.sleep(loadMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (failLoads) {
+        throw new IllegalStateException("database down");
+      }
+      return "value-of-" + key;
+    }
+
+    @Override
+    public java.util.Map<String, String> loadAll(Iterable<? extends String> keys) {
+      throw new UnsupportedOperationException("not used");
+    }
+  }
+
+  static AsideConfiguration<String, String> config() {
+    AsideConfiguration<String, String> config = new AsideConfiguration<>();
+    config.setTypes(String.class, String.class);
+    config.setReadThrough(true);
+    config.setCacheLoaderFactory(FactoryBuilder.factoryOf(SlowLoader.class));
+    return config;
+  }
+
+  private List<Future<String>> getAtOnce(List<Cache<String, String>> caches, int threadsPerCache, String key) {
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<String>> results = new ArrayList<>();
+    for (Cache<String, String> cache : caches) {
+      for (int i = 0; i < threadsPerCache; i++) {
+        results.add(pool.submit(() -> {
+          start.await();
+          return cache.get(key);
+        }));
+      }
+    }
+    start.countDown();
+    return results;
+  }
+
+  @Test
+  void concurrentMissesInOneJvmShareOneLoad() throws Exception {
+    Cache<String, String> cache = redis.newManager().createCache("users", config());
+
+    for (Future<String> result : getAtOnce(List.of(cache), 50, "42")) {
+      assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("value-of-42");
+    }
+
+    assertThat(loads).hasValue(1);
+    assertThat(cache.unwrap(AsideCache.class).readPathMetrics().getCoalescedWaits()).isPositive();
+    assertThat(redis.redis().get(redis.prefix() + ":users:{42}")).endsWith("value-of-42");
+  }
+
+  @Test
+  void concurrentMissesInSeveralJvmsShareOneLoad() throws Exception {
+    List<Cache<String, String>> caches = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      caches.add(redis.newManager().createCache("users", config()));
+    }
+
+    for (Future<String> result : getAtOnce(caches, 10, "7")) {
+      assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("value-of-7");
+    }
+
+    assertThat(loads).hasValue(1);
+    long crossJvmWaits = caches.stream()
+        .mapToLong(c -> c.unwrap(AsideCache.class).readPathMetrics().getCrossJvmWaits()).sum();
+    assertThat(crossJvmWaits).isEqualTo(3);
+  }
+
+  @Test
+  void aLoaderFailureReachesEveryWaiterAndNothingIsCached() throws Exception {
+    Cache<String, String> cache = redis.newManager().createCache("users", config());
+    failLoads = true;
+
+    for (Future<String> result : getAtOnce(List.of(cache), 20, "9")) {
+      assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(CacheLoaderException.class);
+    }
+
+    assertThat(loads).hasValue(1);
+    assertThat(redis.redis().exists(redis.prefix() + ":users:{9}")).isZero();
+    assertThat(redis.redis().exists(redis.prefix() + ":users:{9}:lease")).as("lease released").isZero();
+    failLoads = false;
+    assertThat(cache.get("9")).isEqualTo("value-of-9");
+  }
+
+  @Test
+  void aLeaseWhoseHolderDiedExpiresByItself() {
+    Cache<String, String> cache = redis.newManager().createCache("users", config().setLeaseWait(Duration.ofSeconds(5)));
+    redis.redis().psetex(redis.prefix() + ":users:{5}:lease", 300, "token-of-a-dead-jvm");
+    loadMillis = 1;
+
+    long start = System.nanoTime();
+    assertThat(cache.get("5")).isEqualTo("value-of-5");
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertThat(tookMillis).isBetween(250L, 4_000L);
+    assertThat(redis.redis().get(redis.prefix() + ":users:{5}")).as("filled once the lease expired").isNotNull();
+    assertThat(cache.unwrap(AsideCache.class).readPathMetrics().getLeaseTimeouts()).isZero();
+  }
+
+  @Test
+  void pastTheLeaseWaitAMissLoadsOnItsOwnWithoutCaching() {
+    Cache<String, String> cache = redis.newManager()
+        .createCache("users", config().setLeaseWait(Duration.ofMillis(300)));
+    redis.redis().psetex(redis.prefix() + ":users:{6}:lease", 60_000, "token-of-a-stuck-jvm");
+    loadMillis = 1;
+
+    assertThat(cache.get("6")).isEqualTo("value-of-6");
+
+    assertThat(cache.unwrap(AsideCache.class).readPathMetrics().getLeaseTimeouts()).isEqualTo(1);
+    assertThat(redis.redis().exists(redis.prefix() + ":users:{6}")).isZero();
+  }
+
+  @Test
+  void metricsAreOnJmx() throws Exception {
+    CacheManager manager = redis.newManager();
+    Cache<String, String> cache = manager.createCache("users", config());
+    loadMillis = 1;
+    cache.get("1");
+
+    var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    var names = server.queryNames(new javax.management.ObjectName("dev.aside:type=ReadPath,*"), null);
+    var mine = names.stream().filter(n -> n.toString().contains(redis.prefix())).findFirst().orElseThrow();
+    assertThat(server.getAttribute(mine, "Loads")).isEqualTo(1L);
+  }
+}

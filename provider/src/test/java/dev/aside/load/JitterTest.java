@@ -1,0 +1,116 @@
+package dev.aside.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aside.config.AsideConfiguration;
+import dev.aside.expiry.JitteredExpiryPolicy;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.RedisFuture;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.Cache;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import javax.cache.expiry.ExpiryPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** TTL jitter spreads expirations: 10,000 entries with a 10-minute TTL expire over [10, 11] minutes, roughly uniformly. */
+class JitterTest {
+  @RegisterExtension
+  static final RedisFixture redis = new RedisFixture();
+
+  private static final long TEN_MINUTES = TimeUnit.MINUTES.toMillis(10);
+
+  @Test
+  void jitteredPolicySpreadsTtlsUniformlyOverTenPercent() throws Exception {
+    MutableConfiguration<Integer, String> config = new MutableConfiguration<Integer, String>()
+        .setTypes(Integer.class, String.class)
+        .setExpiryPolicyFactory(JitteredExpiryPolicy.factoryOf(
+            CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MINUTES, 10)), 0.10));
+    assertSpread(redis.newManager().createCache("jittered", config), "jittered");
+  }
+
+  @Test
+  void jitterIsAlsoACacheSetting() throws Exception {
+    AsideConfiguration<Integer, String> config = new AsideConfiguration<>();
+    config.setTypes(Integer.class, String.class);
+    config.setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MINUTES, 10)));
+    config.setTtlJitter(0.10);
+    assertSpread(redis.newManager().createCache("configured", config), "configured");
+  }
+
+  private void assertSpread(Cache<Integer, String> cache, String name) throws Exception {
+    int entries = 10_000;
+    Map<Integer, String> batch = new HashMap<>();
+    for (int i = 0; i < entries; i++) {
+      batch.put(i, "v" + i);
+      if (batch.size() == 1_000) {
+        cache.putAll(batch);
+        batch.clear();
+      }
+    }
+    RedisAsyncCommands<String, String> async = redis.redis().getStatefulConnection().async();
+    List<RedisFuture<Long>> ttls = new ArrayList<>();
+    for (int i = 0; i < entries; i++) {
+      ttls.add(async.pttl(redis.prefix() + ":" + name + ":{" + i + "}"));
+    }
+    int[] buckets = new int[10];
+    for (RedisFuture<Long> ttl : ttls) {
+      long pttl = ttl.get(10, TimeUnit.SECONDS);
+      assertThat(pttl).isBetween(TEN_MINUTES - 60_000, TEN_MINUTES + TEN_MINUTES / 10);
+      // Which tenth of the jitter window [10 min, 11 min] the TTL falls in (allowing for time passed since the put).
+      int bucket = (int) Math.min(9, Math.max(0, (pttl + 2_000 - TEN_MINUTES) * 10 / (TEN_MINUTES / 10)));
+      buckets[bucket]++;
+    }
+    for (int count : buckets) {
+      assertThat(count).as("per-tenth counts %s", java.util.Arrays.toString(buckets)).isBetween(700, 1_300);
+    }
+  }
+
+  /** Counts how often it is asked. */
+  public static final class CountingPolicy implements ExpiryPolicy {
+    static final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public Duration getExpiryForCreation() {
+      calls.incrementAndGet();
+      return new Duration(TimeUnit.MINUTES, 10);
+    }
+
+    @Override
+    public Duration getExpiryForAccess() {
+      calls.incrementAndGet();
+      return null;
+    }
+
+    @Override
+    public Duration getExpiryForUpdate() {
+      calls.incrementAndGet();
+      return null;
+    }
+  }
+
+  @Test
+  void jitterAddsNoExpiryPolicyCalls() {
+    MutableConfiguration<Integer, String> config = new MutableConfiguration<Integer, String>()
+        .setTypes(Integer.class, String.class)
+        .setExpiryPolicyFactory(JitteredExpiryPolicy.factoryOf(FactoryBuilder.factoryOf(CountingPolicy.class), 0.1));
+    Cache<Integer, String> cache = redis.newManager().createCache("counted", config);
+    CountingPolicy.calls.set(0);
+
+    cache.put(1, "a");       // creation: 1 call
+    cache.put(1, "b");       // update: 1 call
+    cache.get(1);            // access: 1 call
+
+    assertThat(CountingPolicy.calls).hasValue(3);
+    long pttl = redis.redis().pttl(redis.prefix() + ":counted:{1}");
+    assertThat(pttl).isBetween(TEN_MINUTES - 60_000, TEN_MINUTES + TEN_MINUTES / 10);
+  }
+}

@@ -1,0 +1,115 @@
+package dev.aside.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aside.cache.AsideCache;
+import dev.aside.config.AsideConfiguration;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.StreamSupport;
+import javax.cache.Cache;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.integration.CacheLoader;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** "Not found" is cached briefly when configured: no loader calls within the negative TTL, and tombstones never show as entries. */
+class NegativeCachingTest {
+  @RegisterExtension
+  static final RedisFixture redis = new RedisFixture();
+
+  static final AtomicInteger loads = new AtomicInteger();
+
+  /** Finds even keys only. */
+  public static final class EvenLoader implements CacheLoader<Integer, String> {
+    @Override
+    public String load(Integer key) {
+      loads.incrementAndGet();
+      return key % 2 == 0 ? "user-" + key : null;
+    }
+
+    @Override
+    public Map<Integer, String> loadAll(Iterable<? extends Integer> keys) {
+      Map<Integer, String> found = new HashMap<>();
+      keys.forEach(k -> {
+        String v = load(k);
+        if (v != null) {
+          found.put(k, v);
+        }
+      });
+      return found;
+    }
+  }
+
+  private Cache<Integer, String> cache;
+
+  @BeforeEach
+  void create() {
+    loads.set(0);
+    AsideConfiguration<Integer, String> config = new AsideConfiguration<>();
+    config.setTypes(Integer.class, String.class);
+    config.setReadThrough(true);
+    config.setCacheLoaderFactory(FactoryBuilder.factoryOf(EvenLoader.class));
+    config.setNegativeTtl(Duration.ofMillis(700));
+    cache = redis.newManager().createCache("users", config);
+  }
+
+  @Test
+  void withinTheNegativeTtlAMissingKeyDoesNotReachTheLoader() throws Exception {
+    assertThat(cache.get(7)).isNull();
+    assertThat(cache.get(7)).isNull();
+    assertThat(cache.get(7)).isNull();
+
+    assertThat(loads).hasValue(1);
+    assertThat(cache.unwrap(AsideCache.class).readPathMetrics().getNegativeHits()).isEqualTo(2);
+    assertThat(redis.redis().pttl(redis.prefix() + ":users:{7}")).isBetween(1L, 700L);
+
+    Thread.sleep(800);
+    assertThat(cache.get(7)).isNull();
+    assertThat(loads).as("the tombstone expired").hasValue(2);
+  }
+
+  @Test
+  void tombstonesAreAbsentToEveryOtherRead() {
+    cache.get(7);
+    cache.get(8);
+
+    assertThat(cache.containsKey(7)).isFalse();
+    assertThat(cache.containsKey(8)).isTrue();
+    assertThat(cache.getAll(Set.of(7, 8))).containsOnlyKeys(8);
+    assertThat(StreamSupport.stream(cache.spliterator(), false).map(Cache.Entry::getKey)).containsExactly(8);
+    assertThat(cache.unwrap(AsideCache.class).undecodableReads()).isZero();
+  }
+
+  @Test
+  void writesReplaceTombstones() {
+    cache.get(7);
+    cache.get(9);
+
+    assertThat(cache.putIfAbsent(7, "created")).isTrue();
+    cache.put(9, "put");
+
+    assertThat(cache.get(7)).isEqualTo("created");
+    assertThat(cache.get(9)).isEqualTo("put");
+    assertThat(loads).hasValue(2);
+  }
+
+  @Test
+  void offByDefault() {
+    AsideConfiguration<Integer, String> config = new AsideConfiguration<>();
+    config.setTypes(Integer.class, String.class);
+    config.setReadThrough(true);
+    config.setCacheLoaderFactory(FactoryBuilder.factoryOf(EvenLoader.class));
+    Cache<Integer, String> plain = redis.newManager().createCache("plain", config);
+
+    plain.get(7);
+    plain.get(7);
+
+    assertThat(loads).hasValue(2);
+    assertThat(redis.redis().exists(redis.prefix() + ":plain:{7}")).isZero();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.aside.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aside.cache.AsideCache;
+import dev.aside.config.AsideConfiguration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.Cache;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import javax.cache.integration.CacheLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Refresh-ahead reloads a hot entry in the background before it expires; readers keep hitting and never wait for the loader. */
+class RefreshAheadTest {
+  @RegisterExtension
+  static final RedisFixture redis = new RedisFixture();
+
+  static final AtomicInteger loads = new AtomicInteger();
+
+  /** A loader that takes 150 ms and returns the number of its call. */
+  public static final class SlowCountingLoader implements CacheLoader<String, Integer> {
+    @Override
+    public Integer load(String key) {
+      try {
+        Thread.sleep(150);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return loads.incrementAndGet();
+    }
+
+    @Override
+    public Map<String, Integer> loadAll(Iterable<? extends String> keys) {
+      throw new UnsupportedOperationException("not used");
+    }
+  }
+
+  @Test
+  void aHotEntryIsRefreshedBeforeItExpires() throws Exception {
+    AsideConfiguration<String, Integer> config = new AsideConfiguration<>();
+    config.setTypes(String.class, Integer.class);
+    config.setReadThrough(true);
+    config.setStatisticsEnabled(true);
+    config.setCacheLoaderFactory(FactoryBuilder.factoryOf(SlowCountingLoader.class));
+    config.setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 1_000)));
+    config.setRefreshAheadBeta(3);
+    Cache<String, Integer> cache = redis.newManager().createCache("hot", config);
+    AsideCache<?, ?> aside = cache.unwrap(AsideCache.class);
+
+    assertThat(cache.get("k")).isEqualTo(1);
+    long slowestHitMillis = 0;
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
+    while (System.nanoTime() < end) {
+      long start = System.nanoTime();
+      assertThat(cache.get("k")).isNotNull();
+      slowestHitMillis = Math.max(slowestHitMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      Thread.sleep(5);
+    }
+
+    assertThat(aside.readPathMetrics().getEarlyRefreshes()).isGreaterThanOrEqualTo(2);
+    assertThat(cache.get("k")).as("refreshed value").isGreaterThan(1);
+    assertThat(aside.statistics().getCacheMisses()).as("never expired under load").isEqualTo(1);
+    assertThat(slowestHitMillis).as("no reader waited for the 150 ms loader").isLessThan(120);
+  }
+}
