@@ -15,7 +15,10 @@ import dev.aside.management.CacheStatistics;
 import dev.aside.management.MBeanRegistrar;
 import dev.aside.management.MBeanRegistrar.MBeanKind;
 import dev.aside.redis.KeyLayout;
+import dev.aside.redis.RedisOperationException;
 import dev.aside.redis.RedisStore;
+import dev.aside.resilience.FailurePolicy;
+import dev.aside.resilience.InvalidationQueue;
 import dev.aside.redis.RedisStore.CasAction;
 import dev.aside.redis.RedisStore.Outcome;
 import dev.aside.redis.RedisStore.PutResult;
@@ -72,7 +75,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AsideCache<K, V> implements Cache<K, V> {
   private static final Logger log = LoggerFactory.getLogger(AsideCache.class);
-  private static final int MAX_CAS_ATTEMPTS = 64;
+  private static final int MAX_CAS_ATTEMPTS = 2_000;
 
   private final String name;
   private final CacheManager manager;
@@ -93,11 +96,14 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   private final Runnable onClose;
   private final ReadPathMetrics readPath = new ReadPathMetrics();
   private final ReadThrough<K, V> readThrough;
+  private final FailurePolicy failures;
+  private final int maxValueBytes;
   private volatile boolean closed;
 
   @SuppressWarnings("unchecked")
   public AsideCache(String name, CacheManager manager, String managerUriForJmx, CompleteConfiguration<K, V> config,
-      KeyCodec<K> keys, ValueCodec<V> values, KeyLayout layout, RedisStore store, Executor executor, Runnable onClose) {
+      KeyCodec<K> keys, ValueCodec<V> values, KeyLayout layout, RedisStore store, InvalidationQueue invalidations,
+      Executor executor, Runnable onClose) {
     this.name = Objects.requireNonNull(name);
     this.manager = Objects.requireNonNull(manager);
     this.managerUriForJmx = Objects.requireNonNull(managerUriForJmx);
@@ -117,7 +123,10 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     this.loader = config.getCacheLoaderFactory() == null ? null : config.getCacheLoaderFactory().create();
     this.readThrough = loader == null ? null : new ReadThrough<>(store, loader, values, this::decode, expiry,
         (k, v) -> events.created(k, v), readPath, executor, new ReadThrough.Settings(aside.isCoalescing(),
-            aside.getLeaseTtl(), aside.getLeaseWait(), aside.getNegativeTtl(), aside.getRefreshAheadBeta()));
+            aside.getLeaseTtl(), aside.getLeaseWait(), aside.getNegativeTtl(), aside.getRefreshAheadBeta(),
+            aside.getMaxValueBytes()));
+    this.failures = new FailurePolicy(name, layout.namespace(), aside.getWriteFailures(), invalidations, readPath);
+    this.maxValueBytes = aside.getMaxValueBytes();
     this.writer = config.getCacheWriterFactory() == null ? null
         : (CacheWriter<K, V>) config.getCacheWriterFactory().create();
     for (CacheEntryListenerConfiguration<K, V> listener : config.getCacheEntryListenerConfigurations()) {
@@ -141,7 +150,16 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     requireKey(key);
     long start = System.nanoTime();
     byte[] redisKey = redisKey(key);
-    byte[] bytes = store.get(redisKey);
+    boolean redisAnswers = failures.trusts(redisKey);
+    byte[] bytes = null;
+    if (redisAnswers) {
+      try {
+        bytes = store.get(redisKey);
+      } catch (RedisOperationException e) {
+        failures.readFailed(e);
+        redisAnswers = false;
+      }
+    }
     V value = decode(bytes);
     if (value != null) {
       touch(redisKey);
@@ -157,7 +175,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     if (ValueFormat.isTombstone(bytes)) {
       readPath.recordNegativeHit();
     } else if (isReadThrough()) {
-      value = readThrough.load(key, redisKey);
+      value = readThrough.load(key, redisKey, redisAnswers);
     }
     if (statsOn()) {
       statistics.recordGetTimeNanos(System.nanoTime() - start);
@@ -172,7 +190,22 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     long start = System.nanoTime();
     List<K> keyList = new ArrayList<>(keySet);
     List<byte[]> redisKeys = redisKeys(keyList);
-    List<byte[]> found = store.getAll(redisKeys);
+    List<byte[]> found;
+    boolean redisAnswers = true;
+    try {
+      found = new ArrayList<>(store.getAll(redisKeys));
+    } catch (RedisOperationException e) {
+      failures.readFailed(e);
+      redisAnswers = false;
+      found = new ArrayList<>(java.util.Collections.nCopies(redisKeys.size(), (byte[]) null));
+    }
+    boolean[] trusted = new boolean[redisKeys.size()];
+    for (int i = 0; i < redisKeys.size(); i++) {
+      trusted[i] = redisAnswers && failures.trusts(redisKeys.get(i));
+      if (!trusted[i]) {
+        found.set(i, null);
+      }
+    }
     Map<K, V> result = new LinkedHashMap<>();
     List<K> missing = new ArrayList<>();
     for (int i = 0; i < keyList.size(); i++) {
@@ -198,7 +231,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
           readPath.recordNegativeHit();
           continue;
         }
-        V value = readThrough.load(key, redisKeys.get(i));
+        V value = readThrough.load(key, redisKeys.get(i), trusted[i]);
         if (value != null) {
           result.put(key, value);
         }
@@ -215,11 +248,19 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     checkOpen();
     requireKey(key);
     byte[] redisKey = redisKey(key);
-    if (readThrough != null && readThrough.cachesAbsence()) {
-      byte[] bytes = store.get(redisKey);
-      return bytes != null && !ValueFormat.isTombstone(bytes);
+    if (!failures.trusts(redisKey)) {
+      return false;
     }
-    return store.exists(redisKey);
+    try {
+      if (readThrough != null && readThrough.cachesAbsence()) {
+        byte[] bytes = store.get(redisKey);
+        return bytes != null && !ValueFormat.isTombstone(bytes);
+      }
+      return store.exists(redisKey);
+    } catch (RedisOperationException e) {
+      failures.readFailed(e);
+      return false;
+    }
   }
 
   @Override
@@ -268,6 +309,17 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   private void storeLoaded(K key, V value, boolean replace) {
     byte[] redisKey = writeKey(key);
     byte[] bytes = values.encode(value);
+    if (bytes.length > maxValueBytes) {
+      return;
+    }
+    try {
+      storeLoaded(key, value, redisKey, bytes, replace);
+    } catch (RedisOperationException e) {
+      failures.writeFailed(redisKey, e);
+    }
+  }
+
+  private void storeLoaded(K key, V value, byte[] redisKey, byte[] bytes, boolean replace) {
     if (expiry.isPredictable()) {
       PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), replace ? 'A' : 'N',
           events.hasListenersFor(EventType.UPDATED));
@@ -297,8 +349,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     long start = System.nanoTime();
     writeThrough(key, value);
     byte[] redisKey = writeKey(key);
-    byte[] bytes = values.encode(value);
-    boolean stored;
+    byte[] bytes = encode(value);
+    boolean stored = false;
+    try {
     if (expiry.isPredictable()) {
       long single = expiry.anyWrite();
       if (single != Long.MIN_VALUE && !events.hasListeners()) {
@@ -313,6 +366,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     } else {
       stored = casLoop(redisKey, current -> writeChange(key, value, bytes, current));
     }
+    } catch (RedisOperationException e) {
+      failures.writeFailed(redisKey, e);
+    }
     if (stored && statsOn()) {
       statistics.recordPuts(1);
       statistics.recordPutTimeNanos(System.nanoTime() - start);
@@ -326,9 +382,10 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     long start = System.nanoTime();
     writeThrough(key, value);
     byte[] redisKey = writeKey(key);
-    byte[] bytes = values.encode(value);
-    V old;
-    boolean stored;
+    byte[] bytes = encode(value);
+    V old = null;
+    boolean stored = false;
+    try {
     if (expiry.isPredictable()) {
       PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), 'A', true);
       old = decode(result.previous());
@@ -347,6 +404,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       @SuppressWarnings("unchecked")
       V p = (V) previous[0];
       old = p;
+    }
+    } catch (RedisOperationException e) {
+      failures.writeFailed(redisKey, e);
     }
     if (statsOn()) {
       recordGetOutcome(old != null, start);
@@ -392,13 +452,32 @@ public final class AsideCache<K, V> implements Cache<K, V> {
         toStore.remove(unwritten.getKey());
       }
     }
+    for (V value : toStore.values()) {
+      encode(value);   // refuse an oversized value before anything is sent
+    }
+    try {
+      putAllToRedis(toStore);
+    } catch (RedisOperationException e) {
+      for (K key : toStore.keySet()) {
+        failures.writeFailed(redisKey(key), e);
+      }
+    }
+    if (statsOn() && !toStore.isEmpty()) {
+      statistics.recordPutTimeNanos(System.nanoTime() - start);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void putAllToRedis(Map<K, V> toStore) {
     long single = expiry.anyWrite();
     if (single != Long.MIN_VALUE && !events.hasListeners()) {
       List<byte[]> redisKeys = new ArrayList<>(toStore.size());
       List<byte[]> encoded = new ArrayList<>(toStore.size());
       toStore.forEach((k, v) -> {
         redisKeys.add(writeKey(k));
-        encoded.add(values.encode(v));
+        encoded.add(encode(v));
       });
       store.setAll(redisKeys, encoded, single);
       if (statsOn()) {
@@ -409,7 +488,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
         K key = entry.getKey();
         V value = entry.getValue();
         byte[] redisKey = writeKey(key);
-        byte[] bytes = values.encode(value);
+        byte[] bytes = encode(value);
         boolean stored;
         if (expiry.isPredictable()) {
           PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), 'A',
@@ -424,12 +503,6 @@ public final class AsideCache<K, V> implements Cache<K, V> {
         }
       }
     }
-    if (statsOn() && !toStore.isEmpty()) {
-      statistics.recordPutTimeNanos(System.nanoTime() - start);
-    }
-    if (failure != null) {
-      throw failure;
-    }
   }
 
   @Override
@@ -438,8 +511,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     requireEntry(key, value);
     long start = System.nanoTime();
     byte[] redisKey = writeKey(key);
-    byte[] bytes = values.encode(value);
-    boolean stored;
+    byte[] bytes = encode(value);
+    boolean stored = false;
+    try {
     if (expiry.isPredictable() && !isWriteThrough()) {
       long ttl = expiry.creation();
       if (readThrough != null && readThrough.cachesAbsence()) {
@@ -460,6 +534,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
         long ttl = expiry.creation();
         return ttl == Ttl.EXPIRED ? Change.none(false) : Change.set(bytes, ttl, true, () -> events.created(key, value));
       });
+    }
+    } catch (RedisOperationException e) {
+      failures.writeFailed(redisKey, e);
     }
     if (statsOn()) {
       if (stored) {
@@ -490,9 +567,10 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     requireEntry(key, value);
     long start = System.nanoTime();
     byte[] redisKey = writeKey(key);
-    byte[] bytes = values.encode(value);
+    byte[] bytes = encode(value);
     Object[] previous = new Object[1];
-    boolean replaced;
+    boolean replaced = false;
+    try {
     if (expiry.isPredictable() && !isWriteThrough()) {
       PutResult result = store.put(redisKey, bytes, Ttl.EXPIRED, expiry.update(), 'X',
           wantOld || events.hasListenersFor(EventType.UPDATED));
@@ -511,6 +589,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
         writeThrough(key, value);
         return Change.set(bytes, expiry.update(), true, () -> publishUpdated(key, value, old));
       });
+    }
+    } catch (RedisOperationException e) {
+      failures.writeFailed(redisKey, e);
     }
     if (statsOn()) {
       recordGetOutcome(replaced, start);
@@ -534,9 +615,11 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     checkTypes(key, newValue);
     long start = System.nanoTime();
     byte[] redisKey = writeKey(key);
-    byte[] bytes = values.encode(newValue);
+    byte[] bytes = encode(newValue);
     boolean[] present = new boolean[1];
-    boolean replaced = casLoop(redisKey, current -> {
+    boolean replaced = false;
+    try {
+    replaced = casLoop(redisKey, current -> {
       V old = decode(current);
       present[0] = old != null;
       if (old == null) {
@@ -548,6 +631,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       writeThrough(key, newValue);
       return Change.set(bytes, expiry.update(), true, () -> publishUpdated(key, newValue, old));
     });
+    } catch (RedisOperationException e) {
+      failures.writeFailed(redisKey, e);
+    }
     if (statsOn()) {
       recordGetOutcome(present[0], start);
       if (replaced) {
@@ -565,7 +651,8 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     long start = System.nanoTime();
     deleteThrough(key);
     byte[] redisKey = writeKey(key);
-    boolean removed;
+    boolean removed = false;
+    try {
     if (events.hasListenersFor(EventType.REMOVED)) {
       V old = decode(store.getAndDelete(redisKey));
       removed = old != null;
@@ -574,6 +661,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       }
     } else {
       removed = store.delete(redisKey);
+    }
+    } catch (RedisOperationException e) {
+      failures.removalFailed(redisKey, e);
     }
     if (removed && statsOn()) {
       statistics.recordRemovals(1);
@@ -590,7 +680,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     long start = System.nanoTime();
     byte[] redisKey = writeKey(key);
     boolean[] present = new boolean[1];
-    boolean removed = casLoop(redisKey, current -> {
+    boolean removed = false;
+    try {
+    removed = casLoop(redisKey, current -> {
       V old = decode(current);
       present[0] = old != null;
       if (old == null) {
@@ -602,6 +694,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       deleteThrough(key);
       return Change.delete(true, () -> events.removed(key, old));
     });
+    } catch (RedisOperationException e) {
+      failures.writeFailed(redisKey, e);
+    }
     if (statsOn()) {
       recordGetOutcome(present[0], start);
       if (removed) {
@@ -618,7 +713,13 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     requireKey(key);
     long start = System.nanoTime();
     deleteThrough(key);
-    V old = decode(store.getAndDelete(writeKey(key)));
+    byte[] redisKey = writeKey(key);
+    V old = null;
+    try {
+      old = decode(store.getAndDelete(redisKey));
+    } catch (RedisOperationException e) {
+      failures.removalFailed(redisKey, e);
+    }
     if (old != null) {
       events.removed(key, old);
     }
@@ -658,7 +759,13 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   public void removeAll() {
     checkOpen();
     CacheWriterException failure = null;
-    Iterator<byte[]> scan = store.scan(layout.entryPattern());
+    Iterator<byte[]> scan;
+    try {
+      scan = store.scan(layout.entryPattern());
+    } catch (RedisOperationException e) {
+      failures.clearFailed(e);
+      return;
+    }
     List<K> batch = new ArrayList<>();
     while (scan.hasNext()) {
       K key = decodeKey(scan.next());
@@ -703,6 +810,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       redisKeys.add(writeKey(key));
     }
     long removed = 0;
+    try {
     if (events.hasListenersFor(EventType.REMOVED)) {
       List<byte[]> old = store.getAndDeleteAll(redisKeys);
       for (int i = 0; i < toRemove.size(); i++) {
@@ -717,6 +825,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     } else {
       removed = store.deleteAll(redisKeys);
     }
+    } catch (RedisOperationException e) {
+      redisKeys.forEach(k -> failures.removalFailed(k, e));
+    }
     if (statsOn() && removed > 0) {
       statistics.recordRemovals(removed);
       statistics.recordRemoveTimeNanos(System.nanoTime() - start);
@@ -726,7 +837,11 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   @Override
   public void clear() {
     checkOpen();
-    purge();
+    try {
+      purge();
+    } catch (RedisOperationException e) {
+      failures.clearFailed(e);
+    }
   }
 
   /** Deletes every key of this cache, entries and companions, without events, writer calls or statistics. */
@@ -753,6 +868,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     byte[] redisKey = redisKey(key);
     Object[] result = new Object[1];
     boolean[] counted = new boolean[1];
+    try {
     casLoop(redisKey, current -> {
       V value = decode(current);
       if (statsOn() && !counted[0]) {
@@ -769,6 +885,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       }
       return processorChange(key, entry);
     });
+    } catch (RedisOperationException e) {
+      failures.writeFailed(redisKey, e);
+    }
     @SuppressWarnings("unchecked")
     T t = (T) result[0];
     return t;
@@ -790,7 +909,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
           return Change.none(null);
         }
         boolean countPut = entry.operation() == ProcessorEntry.Operation.CREATE;
-        return Change.set(values.encode(value), ttl, null, () -> {
+        return Change.set(encode(value), ttl, null, () -> {
           events.created(key, value);
           if (countPut && statsOn()) {
             statistics.recordPuts(1);
@@ -801,7 +920,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       case UPDATE: {
         V old = entry.current();
         writeThrough(key, value);
-        return Change.set(values.encode(value), expiry.update(), null, () -> {
+        return Change.set(encode(value), expiry.update(), null, () -> {
           publishUpdated(key, value, old);
           if (statsOn()) {
             statistics.recordPuts(1);
@@ -898,8 +1017,19 @@ public final class AsideCache<K, V> implements Cache<K, V> {
         throw new CacheException("Gave up after " + attempt + " conflicting concurrent updates of one entry of cache "
             + name);
       }
-      Thread.onSpinWait();
+      backOff(attempt);
     }
+  }
+
+  /** Randomized exponential back-off between compare-and-set attempts (up to 2 ms), so contenders spread out. */
+  private static void backOff(int attempt) {
+    if (attempt < 3) {
+      Thread.onSpinWait();
+      return;
+    }
+    long maxMicros = 1L << Math.min(attempt, 11);
+    java.util.concurrent.locks.LockSupport.parkNanos(
+        java.util.concurrent.ThreadLocalRandom.current().nextLong(maxMicros * 1_000) + 1_000);
   }
 
   // ---------------------------------------------------------------- iteration
@@ -972,7 +1102,13 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       long start = System.nanoTime();
       K key = last.getKey();
       deleteThrough(key);
-      V old = decode(store.getAndDelete(writeKey(key)));
+      byte[] redisKey = writeKey(key);
+      V old = null;
+      try {
+        old = decode(store.getAndDelete(redisKey));
+      } catch (RedisOperationException e) {
+        failures.removalFailed(redisKey, e);
+      }
       if (old != null) {
         events.removed(key, old);
         if (statsOn()) {
@@ -1167,6 +1303,16 @@ public final class AsideCache<K, V> implements Cache<K, V> {
         store.expireAsync(redisKey, ttl);
       }
     }
+  }
+
+  /** Encodes a value to store, refusing one above the cache's maximum size before anything is sent. */
+  private byte[] encode(V value) {
+    byte[] bytes = values.encode(value);
+    if (bytes.length > maxValueBytes) {
+      throw new IllegalArgumentException("A value of " + bytes.length + " bytes exceeds the maximum of " + maxValueBytes
+          + " bytes (max-value-size) of cache " + name);
+    }
+    return bytes;
   }
 
   private void publishWrite(K key, V value, PutResult result) {

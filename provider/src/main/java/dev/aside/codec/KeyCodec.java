@@ -48,7 +48,13 @@ public final class KeyCodec<K> {
     char tag = simpleTag(key);
     if (tag != 0) {
       String text = key.toString();
-      return key.getClass() == keyType && isPlain(text) ? text : "~" + tag + text;
+      if (key.getClass() == keyType && isPlain(text)) {
+        return text;
+      }
+      if (!text.isEmpty() && hasNoBraces(text)) {
+        return "~" + tag + text;
+      }
+      // e.g. the Character '{': keep braces out of the hash tag.
     }
     if (key instanceof Serializable) {
       return "~O" + B64.encodeToString(serialize(key));
@@ -66,7 +72,7 @@ public final class KeyCodec<K> {
         char tag = keyType == String.class || keyType == Object.class ? 'S' : simpleTagOf(keyType);
         key = tag == 'S' ? text : tagged(tag, text);
       }
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) {
       throw new UndecodableValueException("corrupt key text", e);
     }
     if (!keyType.isInstance(key)) {
@@ -85,7 +91,12 @@ public final class KeyCodec<K> {
       case 'D' -> Double.valueOf(text);
       case 'F' -> Float.valueOf(text);
       case 'Z' -> Boolean.valueOf(text);
-      case 'C' -> text.charAt(0);
+      case 'C' -> {
+        if (text.length() != 1) {
+          throw new UndecodableValueException("corrupt character key");
+        }
+        yield text.charAt(0);
+      }
       case 'U' -> UUID.fromString(text);
       case 'O' -> deserialize(B64D.decode(text));
       default -> throw new UndecodableValueException("unknown key type tag '" + tag + "'");
@@ -93,9 +104,10 @@ public final class KeyCodec<K> {
   }
 
   private static boolean isPlain(String s) {
-    if (s.isEmpty() || s.length() > MAX_PLAIN_LENGTH || s.charAt(0) == '~') {
-      return false;
-    }
+    return !s.isEmpty() && s.length() <= MAX_PLAIN_LENGTH && s.charAt(0) != '~' && hasNoBraces(s);
+  }
+
+  private static boolean hasNoBraces(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '{' || c == '}' || c < 0x20) {

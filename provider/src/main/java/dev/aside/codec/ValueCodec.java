@@ -24,18 +24,18 @@ import java.util.Objects;
  * <pre>
  *   tag  payload                                  used for
  *   'S'  UTF-8 text                               String
+ *   'U'  its chars, two bytes each                String holding an unpaired surrogate (UTF-8 cannot)
  *   'J' 'I' 'H' 'B'  decimal text                 Long, Integer, Short, Byte
  *   'D' 'F'  Double/Float.toString text           Double, Float
  *   'Z'  '1' or '0'                               Boolean
- *   'C'  UTF-8 text of one char                   Character
+ *   'C'  the char, two bytes                      Character
  *   'b'  raw bytes                                byte[]
  *   'j'  JSON (Jackson, fields)                   values of exactly the declared concrete value type
  *   'O'  Java serialization, allowlist-filtered   any other Serializable value
  * </pre>
  *
  * The tag makes the bytes self-describing, so a cache typed {@code Object} may mix types and a
- * reader never guesses. Compact encodings are canonical: equal values give equal bytes, which lets
- * conditional operations compare bytes inside Redis ({@link #isCanonical}).
+ * reader never guesses.
  */
 public final class ValueCodec<V> {
   private final Class<V> declaredType;
@@ -57,23 +57,18 @@ public final class ValueCodec<V> {
     return jsonType != null;
   }
 
-  /** Whether equal values always encode to equal bytes. */
-  public static boolean isCanonical(Object value) {
-    return value instanceof String || value instanceof Number && value.getClass().getName().startsWith("java.lang.")
-        || value instanceof Boolean || value instanceof Character || value instanceof byte[];
-  }
-
   public byte[] encode(V value) {
     Objects.requireNonNull(value);
     if (value instanceof String s) {
-      return tagged('S', s.getBytes(StandardCharsets.UTF_8));
+      return isWellFormed(s) ? tagged('S', s.getBytes(StandardCharsets.UTF_8))
+          : tagged('U', utf16(s));
     } else if (value instanceof Long || value instanceof Integer || value instanceof Short
         || value instanceof Byte || value instanceof Double || value instanceof Float) {
       return tagged(numberTag(value), value.toString().getBytes(StandardCharsets.US_ASCII));
     } else if (value instanceof Boolean b) {
       return tagged('Z', new byte[] {(byte) (b ? '1' : '0')});
     } else if (value instanceof Character c) {
-      return tagged('C', c.toString().getBytes(StandardCharsets.UTF_8));
+      return tagged('C', utf16(c.toString()));
     } else if (value instanceof byte[] bytes) {
       return tagged('b', bytes);
     } else if (jsonType != null && value.getClass() == declaredType) {
@@ -97,6 +92,7 @@ public final class ValueCodec<V> {
     try {
       value = switch (tag) {
         case 'S' -> new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
+        case 'U' -> utf16(bytes, from);
         case 'J' -> Long.valueOf(ascii(bytes, from));
         case 'I' -> Integer.valueOf(ascii(bytes, from));
         case 'H' -> Short.valueOf(ascii(bytes, from));
@@ -150,8 +146,38 @@ public final class ValueCodec<V> {
     return bytes.toByteArray();
   }
 
+  /** The string's chars as they are, two bytes each; unlike a charset encoder it keeps lone surrogates. */
+  private static byte[] utf16(String s) {
+    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(s.length() * 2);
+    out.asCharBuffer().put(s);
+    return out.array();
+  }
+
+  private static String utf16(byte[] bytes, int from) throws UndecodableValueException {
+    if ((bytes.length - from) % 2 != 0) {
+      throw new UndecodableValueException("corrupt UTF-16 text");
+    }
+    return java.nio.ByteBuffer.wrap(bytes, from, bytes.length - from).asCharBuffer().toString();
+  }
+
+  /** Whether UTF-8 can carry the string unchanged: no unpaired surrogates. */
+  private static boolean isWellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static Character character(byte[] bytes, int from) throws UndecodableValueException {
-    String text = new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
+    if (bytes.length - from != 2) {
+      throw new UndecodableValueException("corrupt character");
+    }
+    String text = utf16(bytes, from);
     if (text.length() != 1) {
       throw new UndecodableValueException("corrupt character");
     }

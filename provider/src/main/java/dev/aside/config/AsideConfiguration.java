@@ -1,5 +1,6 @@
 package dev.aside.config;
 
+import dev.aside.resilience.FailurePolicy.WriteFailures;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +34,13 @@ import javax.cache.configuration.MutableConfiguration;
  *       off. Default: off (JCache semantics).
  *   <li>{@link #getRefreshAheadBeta() refresh-ahead beta}: probabilistic early refresh (XFetch) of
  *       entries near expiry, in the background; 0 is off, 1 the usual setting. Default: off.
+ *   <li>{@link #getWriteFailures() write failures}: what a write that Redis fails does after
+ *       queueing the key's invalidation: {@code THROW} a {@code CacheException} (the JCache
+ *       default) or {@code LOG} and carry on. Reads always fail open (a miss); removals are queued
+ *       and never thrown. Default: {@code THROW}.
+ *   <li>{@link #getMaxValueBytes() maximum value size}: a larger value is refused with an
+ *       {@code IllegalArgumentException} before anything is sent (a loaded one is returned, not
+ *       cached). Default: 16 MiB.
  * </ul>
  *
  * <p>The fluent setters inherited from {@link MutableConfiguration} return the same instance typed
@@ -52,6 +60,11 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
   private double ttlJitter;
   private Duration negativeTtl = Duration.ZERO;
   private double refreshAheadBeta;
+  private WriteFailures writeFailures = WriteFailures.THROW;
+  private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
+
+  /** The default maximum size of one encoded value: 16 MiB. */
+  public static final int DEFAULT_MAX_VALUE_BYTES = 16 << 20;
 
   /** A configuration with the JCache defaults and Aside's defaults. */
   public AsideConfiguration() {}
@@ -70,6 +83,8 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
       this.ttlJitter = aside.ttlJitter;
       this.negativeTtl = aside.negativeTtl;
       this.refreshAheadBeta = aside.refreshAheadBeta;
+      this.writeFailures = aside.writeFailures;
+      this.maxValueBytes = aside.maxValueBytes;
     }
   }
 
@@ -158,6 +173,29 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
     return this;
   }
 
+  /** What a write that Redis fails does: THROW (default) or LOG. */
+  public WriteFailures getWriteFailures() {
+    return writeFailures;
+  }
+
+  public AsideConfiguration<K, V> setWriteFailures(WriteFailures writeFailures) {
+    this.writeFailures = Objects.requireNonNull(writeFailures, "writeFailures");
+    return this;
+  }
+
+  /** The largest encoded value this cache stores, in bytes. Default 16 MiB. */
+  public int getMaxValueBytes() {
+    return maxValueBytes;
+  }
+
+  public AsideConfiguration<K, V> setMaxValueBytes(int maxValueBytes) {
+    if (maxValueBytes < 1) {
+      throw new IllegalArgumentException("maxValueBytes must be positive, was " + maxValueBytes);
+    }
+    this.maxValueBytes = maxValueBytes;
+    return this;
+  }
+
   private static Duration nonNegative(Duration duration, String name) {
     Objects.requireNonNull(duration, name);
     if (duration.isNegative()) {
@@ -176,12 +214,14 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
         && leaseWait.equals(other.leaseWait)
         && ttlJitter == other.ttlJitter
         && negativeTtl.equals(other.negativeTtl)
-        && refreshAheadBeta == other.refreshAheadBeta;
+        && refreshAheadBeta == other.refreshAheadBeta
+        && writeFailures == other.writeFailures
+        && maxValueBytes == other.maxValueBytes;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(super.hashCode(), deserializationAllowlist, coalescing, leaseTtl, leaseWait, ttlJitter,
-        negativeTtl, refreshAheadBeta);
+        negativeTtl, refreshAheadBeta, writeFailures, maxValueBytes);
   }
 }

@@ -45,7 +45,9 @@ import javax.cache.integration.CacheWriter;
  * {@code value-type} (class names) and {@code allow-classes} (comma-separated allowlist patterns);
  * the read path's {@code coalescing} (boolean), {@code lease-ttl}, {@code lease-wait} and
  * {@code negative-ttl} (durations, {@code 0} for off), {@code ttl-jitter} ({@code 0.1} or {@code 10%})
- * and {@code refresh-ahead-beta} (a number, {@code 0} for off). See {@link AsideConfiguration}.
+ * and {@code refresh-ahead-beta} (a number, {@code 0} for off); failure handling's
+ * {@code write-failures} ({@code throw} or {@code log}) and {@code max-value-size} ({@code 512k},
+ * {@code 16m} or bytes). See {@link AsideConfiguration}.
  */
 public final class CacheSettings {
   private static final String EXPIRY_FORMS = "expected eternal, created <duration>,"
@@ -77,7 +79,10 @@ public final class CacheSettings {
       Setting.of("negative-ttl", (text, loader) -> SettingValues.durationOrZero(text),
           AsideConfiguration::setNegativeTtl),
       Setting.of("refresh-ahead-beta", (text, loader) -> SettingValues.number(text, 0, 100),
-          AsideConfiguration::setRefreshAheadBeta));
+          AsideConfiguration::setRefreshAheadBeta),
+      Setting.of("write-failures", (text, loader) -> SettingValues.writeFailures(text),
+          AsideConfiguration::setWriteFailures),
+      Setting.of("max-value-size", (text, loader) -> SettingValues.size(text), AsideConfiguration::setMaxValueBytes));
 
   private static final CacheSettings EMPTY = new CacheSettings(Map.of());
 

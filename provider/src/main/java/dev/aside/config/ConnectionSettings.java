@@ -1,5 +1,6 @@
 package dev.aside.config;
 
+import dev.aside.resilience.ResilienceSettings;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslVerifyMode;
 import java.net.URI;
@@ -31,7 +32,10 @@ import java.util.regex.Pattern;
  * <p>Aside options: {@code prefix} (namespace of every Redis key, default {@value #DEFAULT_PREFIX},
  * {@code [A-Za-z0-9._-]{1,64}}), {@code timeout} (command timeout, default 500ms, applied to the
  * {@link RedisURI}), {@code connectTimeout} (default 2s) and {@code allow} (comma-separated extra
- * deserialization allowlist patterns, default none). Durations are written {@code 250ms}, {@code 2s},
+ * deserialization allowlist patterns, default none), {@code breakerFailures} (consecutive Redis
+ * failures that open the circuit breaker, default 5), {@code breakerOpen} (how long it first stays
+ * open, default 1s) and {@code invalidationQueue} (capacity of the queue of failed invalidations,
+ * default 10000). Durations are written {@code 250ms}, {@code 2s},
  * {@code 1m}, {@code 1h}, {@code 1d} or in ISO-8601 ({@code PT2S}). Lettuce options passed through:
  * {@code database}, {@code db}, {@code clientName}, {@code sentinelMasterId}, {@code verifyPeer},
  * {@code libraryName}, {@code libraryVersion}. Option names are case-sensitive; any other option, a
@@ -52,7 +56,11 @@ public final class ConnectionSettings {
   private static final String TIMEOUT = "timeout";
   private static final String CONNECT_TIMEOUT = "connectTimeout";
   private static final String ALLOW = "allow";
-  private static final Set<String> ASIDE_OPTIONS = Set.of(PREFIX, TIMEOUT, CONNECT_TIMEOUT, ALLOW);
+  private static final String BREAKER_FAILURES = "breakerFailures";
+  private static final String BREAKER_OPEN = "breakerOpen";
+  private static final String INVALIDATION_QUEUE = "invalidationQueue";
+  private static final Set<String> ASIDE_OPTIONS = Set.of(PREFIX, TIMEOUT, CONNECT_TIMEOUT, ALLOW, BREAKER_FAILURES,
+      BREAKER_OPEN, INVALIDATION_QUEUE);
 
   private static final String DATABASE = RedisURI.PARAMETER_NAME_DATABASE;
   private static final String DB = RedisURI.PARAMETER_NAME_DATABASE_ALT;
@@ -64,7 +72,8 @@ public final class ConnectionSettings {
   private static final Set<String> LETTUCE_OPTIONS = Set.of(DATABASE, DB,
       RedisURI.PARAMETER_NAME_CLIENT_NAME, SENTINEL_MASTER_ID, VERIFY_PEER,
       RedisURI.PARAMETER_NAME_LIBRARY_NAME, RedisURI.PARAMETER_NAME_LIBRARY_VERSION);
-  private static final String ACCEPTED_OPTIONS = "prefix, timeout, connectTimeout, allow, database,"
+  private static final String ACCEPTED_OPTIONS = "prefix, timeout, connectTimeout, allow, breakerFailures,"
+      + " breakerOpen, invalidationQueue, database,"
       + " db, clientName, sentinelMasterId, verifyPeer, libraryName, libraryVersion";
 
   private static final Set<String> STANDALONE_SCHEMES = Set.of("redis", "rediss");
@@ -79,10 +88,13 @@ public final class ConnectionSettings {
   private final Duration commandTimeout;
   private final Duration connectTimeout;
   private final List<String> deserializationAllowlist;
+  private final ResilienceSettings resilience;
   private final String redacted;
 
   private ConnectionSettings(RedisURI redisUri, String prefix, Duration commandTimeout,
-      Duration connectTimeout, List<String> deserializationAllowlist, String redacted) {
+      Duration connectTimeout, List<String> deserializationAllowlist, ResilienceSettings resilience,
+      String redacted) {
+    this.resilience = Objects.requireNonNull(resilience);
     this.redisUri = Objects.requireNonNull(redisUri);
     this.prefix = Objects.requireNonNull(prefix);
     this.commandTimeout = Objects.requireNonNull(commandTimeout);
@@ -156,10 +168,17 @@ public final class ConnectionSettings {
       }
     }
 
+    ResilienceSettings defaults = ResilienceSettings.DEFAULTS;
+    ResilienceSettings resilience = new ResilienceSettings(
+        countOption(options, BREAKER_FAILURES, defaults.breakerFailures(), redacted),
+        durationOption(options, BREAKER_OPEN, defaults.breakerOpen(), redacted),
+        countOption(options, INVALIDATION_QUEUE, defaults.invalidationQueue(), redacted));
+
     RedisURI redisUri = toRedisUri(uri, scheme, lettuceQuery, redacted);
     redisUri.setTimeout(commandTimeout);
     redisUri.getSentinels().forEach(node -> node.setTimeout(commandTimeout));
-    return new ConnectionSettings(redisUri, prefix, commandTimeout, connectTimeout, allowlist, redacted);
+    return new ConnectionSettings(redisUri, prefix, commandTimeout, connectTimeout, allowlist, resilience,
+        redacted);
   }
 
   /** The Lettuce URI to connect with; it carries the credentials, so it is for connecting only. */
@@ -185,6 +204,11 @@ public final class ConnectionSettings {
   /** Extra deserialization allowlist patterns ({@code allow} option), possibly empty. */
   public List<String> deserializationAllowlist() {
     return deserializationAllowlist;
+  }
+
+  /** Circuit breaker and invalidation queue settings ({@code breakerFailures}, {@code breakerOpen}, {@code invalidationQueue}). */
+  public ResilienceSettings resilience() {
+    return resilience;
   }
 
   /** Whether connections use TLS ({@code rediss} schemes). */
@@ -312,6 +336,17 @@ public final class ConnectionSettings {
         throw invalid(redacted, "a fragment (#...) is only accepted by redis-sentinel URIs, as master name");
       }
     }
+  }
+
+  private static int countOption(Map<String, String> options, String name, int fallback, String redacted) {
+    String value = options.get(name);
+    if (value == null) {
+      return fallback;
+    }
+    if (!DIGITS.matcher(value).matches() || Integer.parseInt(value) < 1) {
+      throw invalid(redacted, "option " + name + "='" + value + "' must be a positive whole number");
+    }
+    return Integer.parseInt(value);
   }
 
   private static Duration durationOption(Map<String, String> options, String name, Duration fallback,

@@ -56,6 +56,33 @@ final class SettingValues {
     return text.trim().equals("0") ? Duration.ZERO : duration(text);
   }
 
+  /** {@code throw} or {@code log}, in any case. */
+  static dev.aside.resilience.FailurePolicy.WriteFailures writeFailures(String text) {
+    String value = text.trim().toUpperCase(Locale.ROOT);
+    try {
+      return dev.aside.resilience.FailurePolicy.WriteFailures.valueOf(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + text.trim() + "' is not a write failure policy: expected throw or log");
+    }
+  }
+
+  /** A positive size in bytes, written {@code 1048576}, {@code 512k} or {@code 16m}, at most 512m. */
+  static int size(String text) {
+    String value = text.trim().toLowerCase(Locale.ROOT);
+    long factor = value.endsWith("k") ? 1024 : value.endsWith("m") ? 1024 * 1024 : 1;
+    String digits = factor == 1 ? value : value.substring(0, value.length() - 1);
+    long bytes;
+    try {
+      bytes = Long.parseLong(digits) * factor;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text.trim() + "' is not a size: expected e.g. 1048576, 512k or 16m");
+    }
+    if (bytes < 1 || bytes > 512L * 1024 * 1024) {
+      throw new IllegalArgumentException("'" + text.trim() + "' is not within 1 byte..512m");
+    }
+    return (int) bytes;
+  }
+
   /** A fraction within 0..1, written {@code 0.1} or {@code 10%}. */
   static double fraction(String text) {
     String value = text.trim();

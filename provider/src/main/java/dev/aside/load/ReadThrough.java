@@ -7,6 +7,7 @@ import dev.aside.expiry.ExpiryTimes;
 import dev.aside.management.ReadPathMetrics;
 import dev.aside.redis.RedisStore;
 import dev.aside.redis.RedisStore.CasAction;
+import dev.aside.redis.RedisOperationException;
 import dev.aside.redis.RedisStore.LeaseReply;
 import dev.aside.redis.Ttl;
 import java.nio.ByteBuffer;
@@ -72,11 +73,12 @@ public final class ReadThrough<K, V> {
   private final long leaseWaitNanos;
   private final long negativeTtl;
   private final double refreshBeta;
+  private final int maxValueBytes;
   private final ConcurrentMap<ByteBuffer, Flight<V>> flights = new ConcurrentHashMap<>();
 
   /** The read-path settings of one cache. */
   public record Settings(boolean coalescing, Duration leaseTtl, Duration leaseWait, Duration negativeTtl,
-      double refreshAheadBeta) {}
+      double refreshAheadBeta, int maxValueBytes) {}
 
   /**
    * @param decode the cache's decoder: null for a tombstone or bytes that do not decode
@@ -97,6 +99,7 @@ public final class ReadThrough<K, V> {
     this.leaseWaitNanos = settings.leaseWait().toNanos();
     this.negativeTtl = settings.negativeTtl().toMillis();
     this.refreshBeta = settings.refreshAheadBeta();
+    this.maxValueBytes = settings.maxValueBytes();
   }
 
   /** Whether writes must void leases (the cache calls {@link RedisStore#voidLeaseAsync} first). */
@@ -109,10 +112,14 @@ public final class ReadThrough<K, V> {
     return negativeTtl > 0;
   }
 
-  /** Answers a miss of {@code key}: joins this JVM's open flight for the key, or runs one. */
-  public V load(K key, byte[] entryKey) {
+  /**
+   * Answers a miss of {@code key}: joins this JVM's open flight for the key, or runs one. When
+   * Redis is failing or not trusted for this key ({@code redisAnswers} false), the flight calls the
+   * loader and caches nothing; concurrent misses still share that call.
+   */
+  public V load(K key, byte[] entryKey, boolean redisAnswers) {
     if (!coalescing) {
-      return fly(key, entryKey, new Flight<>(() -> {}));
+      return redisAnswers ? fly(key, entryKey, new Flight<>(() -> {})) : callLoader(key);
     }
     ByteBuffer id = ByteBuffer.wrap(entryKey);
     while (true) {
@@ -120,7 +127,7 @@ public final class ReadThrough<K, V> {
       Flight<V> running = flights.putIfAbsent(id, flight);
       if (running == null) {
         try {
-          V value = fly(key, entryKey, flight);
+          V value = redisAnswers ? fly(key, entryKey, flight) : callLoader(key);
           flight.complete(value);
           return value;
         } catch (RuntimeException e) {
@@ -156,7 +163,13 @@ public final class ReadThrough<K, V> {
     while (true) {
       byte[] token = LeaseToken.next();
       long mark = flight.mark();
-      LeaseReply reply = store.leaseOrGet(entryKey, token, leaseTtl);
+      LeaseReply reply;
+      try {
+        reply = store.leaseOrGet(entryKey, token, leaseTtl);
+      } catch (RedisOperationException e) {
+        metrics.recordFailedRead();
+        return callLoader(key);   // Redis is failing: answer from the source, cache nothing
+      }
       switch (reply.state()) {
         case FOUND -> {
           if (!flight.closeIfNoJoinsSince(mark)) {
@@ -173,7 +186,7 @@ public final class ReadThrough<K, V> {
           try {
             value = callLoader(key);
           } catch (RuntimeException e) {
-            store.releaseLease(entryKey, token);
+            releaseQuietly(entryKey, token);
             throw e;
           }
           flight.close();
@@ -218,23 +231,36 @@ public final class ReadThrough<K, V> {
     V loaded = callLoader(key);
     if (loaded != null) {
       long ttl = expiry.creation();
-      if (ttl != Ttl.EXPIRED) {
-        store.compareAndSet(entryKey, bytes, CasAction.SET, encode(loaded, start, ttl), ttl);
+      byte[] repaired = ttl == Ttl.EXPIRED ? null : encode(loaded, start, ttl);
+      if (repaired != null) {
+        try {
+          store.compareAndSet(entryKey, bytes, CasAction.SET, repaired, ttl);
+        } catch (RedisOperationException e) {
+          log.debug("Could not replace undecodable bytes: {}", e.getMessage());
+        }
       }
     }
     return loaded;
   }
 
-  /** Stores what the loader returned while the lease is ours; false when the fill was rejected as stale. */
+  /**
+   * Stores what the loader returned while the lease is ours; false when the fill was rejected as
+   * stale. A value too large to cache, or a Redis failure, leaves it uncached (the lease expires).
+   */
   private boolean fillUnderLease(K key, byte[] entryKey, byte[] token, V value, long loadStart) {
     long ttl = value == null ? negativeTtl : expiry.creation();
-    if (ttl == Ttl.EXPIRED) {
-      store.releaseLease(entryKey, token);
+    byte[] bytes = ttl == Ttl.EXPIRED ? null : value == null ? ValueFormat.tombstone() : encode(value, loadStart, ttl);
+    if (bytes == null) {
+      releaseQuietly(entryKey, token);
       return true;
     }
-    byte[] bytes = value == null ? ValueFormat.tombstone() : encode(value, loadStart, ttl);
-    if (!store.fill(entryKey, token, bytes, ttl)) {
-      return false;
+    try {
+      if (!store.fill(entryKey, token, bytes, ttl)) {
+        return false;
+      }
+    } catch (RedisOperationException e) {
+      metrics.recordFailedWrite();
+      return true;
     }
     if (value != null) {
       onCreated.accept(key, value);
@@ -247,11 +273,13 @@ public final class ReadThrough<K, V> {
     long start = System.nanoTime();
     V value = callLoader(key);
     long ttl = value == null ? negativeTtl : expiry.creation();
-    if (ttl != Ttl.EXPIRED) {
-      byte[] bytes = value == null ? ValueFormat.tombstone() : encode(value, start, ttl);
-      if (store.setIfAbsent(entryKey, bytes, ttl) && value != null) {
+    byte[] bytes = ttl == Ttl.EXPIRED ? null : value == null ? ValueFormat.tombstone() : encode(value, start, ttl);
+    try {
+      if (bytes != null && store.setIfAbsent(entryKey, bytes, ttl) && value != null) {
         onCreated.accept(key, value);
       }
+    } catch (RedisOperationException e) {
+      metrics.recordFailedWrite();
     }
     return value;
   }
@@ -306,8 +334,21 @@ public final class ReadThrough<K, V> {
     }
   }
 
+  private void releaseQuietly(byte[] entryKey, byte[] token) {
+    try {
+      store.releaseLease(entryKey, token);
+    } catch (RedisOperationException e) {
+      log.debug("Could not release a lease; it expires by itself: {}", e.getMessage());
+    }
+  }
+
+  /** The bytes to cache, or null when the value is larger than the cache's maximum value size. */
   private byte[] encode(V value, long loadStartNanos, long ttl) {
     byte[] bytes = values.encode(value);
+    if (bytes.length > maxValueBytes) {
+      log.warn("Not caching a loaded value of {} bytes: above max-value-size ({} bytes)", bytes.length, maxValueBytes);
+      return null;
+    }
     if (refreshBeta == 0) {
       return bytes;
     }

@@ -36,7 +36,9 @@ public final class MBeanRegistrar {
     /** The {@link javax.cache.management.CacheMXBean}. */
     CONFIGURATION("CacheConfiguration"),
     /** Aside's {@link ReadPathMetricsMXBean}, in its own domain so JCache tooling counts only its own. */
-    READ_PATH("dev.aside", "ReadPath");
+    READ_PATH("dev.aside", "ReadPath"),
+    /** Aside's manager-wide {@code ResilienceMetricsMXBean}; registered with an empty cache name. */
+    RESILIENCE("dev.aside", "Resilience");
 
     private final String domain;
     private final String type;
@@ -145,7 +147,7 @@ public final class MBeanRegistrar {
     Objects.requireNonNull(cacheName, "cacheName");
     String name = kind.domain + ":type=" + kind.type()
         + ",CacheManager=" + safeValue(cacheManagerUri)
-        + ",Cache=" + safeValue(cacheName);
+        + (cacheName.isEmpty() ? "" : ",Cache=" + safeValue(cacheName));
     try {
       return new ObjectName(name);
     } catch (MalformedObjectNameException e) {

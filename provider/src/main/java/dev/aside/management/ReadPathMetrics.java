@@ -12,6 +12,26 @@ public final class ReadPathMetrics implements ReadPathMetricsMXBean {
   private final LongAdder earlyRefreshes = new LongAdder();
   private final LongAdder staleFillsRejected = new LongAdder();
   private final LongAdder undecodableReads = new LongAdder();
+  private final LongAdder failedReads = new LongAdder();
+  private final LongAdder failedWrites = new LongAdder();
+
+  public void recordFailedRead() {
+    failedReads.increment();
+  }
+
+  public void recordFailedWrite() {
+    failedWrites.increment();
+  }
+
+  @Override
+  public long getFailedReads() {
+    return failedReads.sum();
+  }
+
+  @Override
+  public long getFailedWrites() {
+    return failedWrites.sum();
+  }
 
   public void recordLoad() {
     loads.increment();
@@ -90,6 +110,7 @@ public final class ReadPathMetrics implements ReadPathMetricsMXBean {
     return "ReadPathMetrics[loads=" + getLoads() + ", coalescedWaits=" + getCoalescedWaits() + ", crossJvmWaits="
         + getCrossJvmWaits() + ", leaseTimeouts=" + getLeaseTimeouts() + ", negativeHits=" + getNegativeHits()
         + ", earlyRefreshes=" + getEarlyRefreshes() + ", staleFillsRejected=" + getStaleFillsRejected()
-        + ", undecodableReads=" + getUndecodableReads() + "]";
+        + ", undecodableReads=" + getUndecodableReads() + ", failedReads=" + getFailedReads() + ", failedWrites="
+        + getFailedWrites() + "]";
   }
 }

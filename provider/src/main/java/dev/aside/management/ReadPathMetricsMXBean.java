@@ -25,4 +25,10 @@ public interface ReadPathMetricsMXBean {
 
   /** Reads of bytes that did not decode (foreign, corrupt or disallowed), treated as misses. */
   long getUndecodableReads();
+
+  /** Reads that Redis failed (error, timeout, breaker open) and that were served as misses. */
+  long getFailedReads();
+
+  /** Writes and removals that Redis failed; their keys were queued for invalidation. */
+  long getFailedWrites();
 }

@@ -10,6 +10,11 @@ import dev.aside.config.ConfigFile;
 import dev.aside.config.ConnectionSettings;
 import dev.aside.redis.KeyLayout;
 import dev.aside.redis.RedisStore;
+import dev.aside.resilience.CircuitBreaker;
+import dev.aside.resilience.InvalidationQueue;
+import dev.aside.resilience.RedisHealth;
+import dev.aside.management.MBeanRegistrar;
+import dev.aside.management.MBeanRegistrar.MBeanKind;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -53,6 +58,8 @@ public final class AsideCacheManager implements CacheManager {
   private final String jmxUri;
   private final RedisConnector connector;
   private final RedisStore store;
+  private final InvalidationQueue invalidations;
+  private final RedisHealth health;
   private final ExecutorService executor;
   private final Runnable onClose;
   private final ConcurrentMap<String, AsideCache<?, ?>> caches = new ConcurrentHashMap<>();
@@ -69,7 +76,11 @@ public final class AsideCacheManager implements CacheManager {
     this.settings = configFile != null ? configFile.connection() : ConnectionSettings.parse(uri);
     this.jmxUri = withoutPassword(uri);
     this.connector = new RedisConnector(settings);
-    this.store = new RedisStore(connector.connection(), settings.commandTimeout());
+    CircuitBreaker breaker = new CircuitBreaker(settings.resilience());
+    this.store = new RedisStore(connector.connection(), settings.commandTimeout(), breaker);
+    this.invalidations = new InvalidationQueue(settings.resilience().invalidationQueue());
+    this.health = new RedisHealth(store, breaker, invalidations, settings.redacted());
+    MBeanRegistrar.register(health, MBeanKind.RESILIENCE, jmxUri, "");
     this.executor = Executors.newCachedThreadPool(task -> {
       Thread thread = new Thread(task, "aside-worker-" + THREADS.incrementAndGet());
       thread.setDaemon(true);
@@ -103,7 +114,7 @@ public final class AsideCacheManager implements CacheManager {
     KeyCodec<K> keys = new KeyCodec<>(config.getKeyType(), filter, classLoader);
     ValueCodec<V> values = new ValueCodec<>(config.getValueType(), filter, classLoader);
     KeyLayout layout = new KeyLayout(settings.prefix(), cacheName);
-    return new AsideCache<>(cacheName, this, jmxUri, config, keys, values, layout, store, executor,
+    return new AsideCache<>(cacheName, this, jmxUri, config, keys, values, layout, store, invalidations, executor,
         () -> caches.remove(cacheName));
   }
 
@@ -220,6 +231,11 @@ public final class AsideCacheManager implements CacheManager {
     return properties;
   }
 
+  /** The manager's Redis health: circuit breaker state and the queue of invalidations awaiting replay. */
+  public RedisHealth health() {
+    return health;
+  }
+
   /** The connection settings in use (the URI's, or those named by the configuration file). */
   public ConnectionSettings connectionSettings() {
     return settings;
@@ -240,6 +256,8 @@ public final class AsideCacheManager implements CacheManager {
       cache.close();
     }
     caches.clear();
+    health.close();
+    MBeanRegistrar.unregister(MBeanKind.RESILIENCE, jmxUri, "");
     executor.shutdown();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);

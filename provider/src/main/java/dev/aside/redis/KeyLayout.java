@@ -63,6 +63,11 @@ public final class KeyLayout {
 
   /** SCAN pattern matching every key of the cache, entries and companions alike. */
   public String namespacePattern() {
+    return patternOf(namespace);
+  }
+
+  /** SCAN pattern matching every key of the cache whose {@link #namespace()} is given. */
+  public static String patternOf(String namespace) {
     return glob(namespace) + "{*";
   }
 

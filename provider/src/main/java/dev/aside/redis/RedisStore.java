@@ -1,6 +1,10 @@
 package dev.aside.redis;
 
+import dev.aside.resilience.CircuitBreaker;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisLoadingException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
@@ -17,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * API so that concurrent callers share the connection's pipeline; the calling thread then waits at
  * most the command timeout. Commands issued by one thread reach Redis in issue order, which is what
  * makes fire-and-forget touches ({@link #expireAsync}) safe ahead of that thread's next command.
+ *
+ * <p>Every command passes the manager's {@link CircuitBreaker}: while it is open, commands fail at
+ * once without being sent. Connection-level failures (timeouts, refused or lost connections) count
+ * towards opening it; error replies from Redis do not.
  */
 public final class RedisStore {
   private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
@@ -41,9 +50,15 @@ public final class RedisStore {
   private final Script leaseScript = Script.load("lease");
   private final Script fillScript = Script.load("fill");
   private final Script releaseScript = Script.load("release");
+  private final CircuitBreaker breaker;
 
-  public RedisStore(StatefulRedisConnection<byte[], byte[]> connection, java.time.Duration timeout) {
+  /** What {@link #get} returns for a key that holds another Redis type: bytes no codec decodes. */
+  public static final byte[] WRONG_TYPE = new byte[0];
+
+  public RedisStore(StatefulRedisConnection<byte[], byte[]> connection, java.time.Duration timeout,
+      CircuitBreaker breaker) {
     this.connection = Objects.requireNonNull(connection);
+    this.breaker = Objects.requireNonNull(breaker);
     this.redis = connection.async();
     // Lettuce times a command out itself; the extra margin only guards against a lost completion.
     this.timeoutMillis = timeout.toMillis() + 1_000;
@@ -58,15 +73,24 @@ public final class RedisStore {
   /** What a compare-and-set applies when the entry still holds the expected bytes. */
   public enum CasAction { SET, DELETE, TOUCH }
 
+  /** The entry's bytes, null when absent, {@link #WRONG_TYPE} when the key holds a list, hash or other type. */
   public byte[] get(byte[] key) {
-    return await(redis.get(key), "GET");
+    try {
+      return call(() -> redis.get(key), "GET");
+    } catch (RedisOperationException e) {
+      if (e.getCause() instanceof RedisCommandExecutionException reply && String.valueOf(reply.getMessage())
+          .startsWith("WRONGTYPE")) {
+        return WRONG_TYPE;
+      }
+      throw e;
+    }
   }
 
   public List<byte[]> getAll(List<byte[]> keys) {
     if (keys.isEmpty()) {
       return List.of();
     }
-    List<KeyValue<byte[], byte[]>> values = await(redis.mget(keys.toArray(new byte[0][])), "MGET");
+    List<KeyValue<byte[], byte[]>> values = call(() -> redis.mget(keys.toArray(new byte[0][])), "MGET");
     List<byte[]> out = new ArrayList<>(values.size());
     for (KeyValue<byte[], byte[]> kv : values) {
       out.add(kv.hasValue() ? kv.getValue() : null);
@@ -75,11 +99,14 @@ public final class RedisStore {
   }
 
   public boolean exists(byte[] key) {
-    return await(redis.exists(key), "EXISTS") > 0;
+    return call(() -> redis.exists(key), "EXISTS") > 0;
   }
 
   /** Applies an access TTL without waiting; ordered before this thread's next command. */
   public void expireAsync(byte[] key, long ttl) {
+    if (!breaker.allowsRequest()) {
+      return;
+    }
     RedisFuture<?> future;
     if (ttl > 0) {
       future = redis.pexpire(key, ttl);
@@ -91,19 +118,20 @@ public final class RedisStore {
       return;
     }
     future.exceptionally(failure -> {
-      log.warn("Could not apply an access TTL: {}", failure.toString());
+      log.debug("Could not apply an access TTL: {}", failure.toString());
       return null;
     });
   }
 
   /** Unconditional write. */
   public void set(byte[] key, byte[] value, long ttl) {
-    await(redis.set(key, value, setArgs(ttl)), "SET");
+    call(() -> redis.set(key, value, setArgs(ttl)), "SET");
   }
 
   /** Unconditional writes of many entries, pipelined. */
   public void setAll(List<byte[]> keys, List<byte[]> values, long ttl) {
     SetArgs args = setArgs(ttl);
+    checkBreaker("SET");
     List<RedisFuture<String>> futures = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       futures.add(redis.set(keys.get(i), values.get(i), args));
@@ -113,17 +141,17 @@ public final class RedisStore {
 
   /** Unconditional write returning the previous bytes. */
   public byte[] setGet(byte[] key, byte[] value, long ttl) {
-    return await(redis.setGet(key, value, setArgs(ttl)), "SET GET");
+    return call(() -> redis.setGet(key, value, setArgs(ttl)), "SET GET");
   }
 
   /** Writes only if absent ({@code SET NX}); true when written. */
   public boolean setIfAbsent(byte[] key, byte[] value, long ttl) {
-    return "OK".equals(await(redis.set(key, value, setArgs(ttl).nx()), "SET NX"));
+    return "OK".equals(call(() -> redis.set(key, value, setArgs(ttl).nx()), "SET NX"));
   }
 
   /** Writes only if present ({@code SET XX GET}); returns the previous bytes, null when nothing was written. */
   public byte[] replace(byte[] key, byte[] value, long ttl) {
-    return await(redis.setGet(key, value, setArgs(ttl).xx()), "SET XX GET");
+    return call(() -> redis.setGet(key, value, setArgs(ttl).xx()), "SET XX GET");
   }
 
   /**
@@ -132,7 +160,7 @@ public final class RedisStore {
    * @param condition {@code 'A'} always, {@code 'N'} only if absent, {@code 'X'} only if present
    */
   public PutResult put(byte[] key, byte[] value, long createTtl, long updateTtl, char condition, boolean wantPrevious) {
-    List<Object> reply = await(putScript.run(redis, ScriptOutputType.MULTI, new byte[][] {key},
+    List<Object> reply = call(() -> putScript.run(redis, ScriptOutputType.MULTI, new byte[][] {key},
         value, Script.ascii(Long.toString(createTtl)), Script.ascii(Long.toString(updateTtl)),
         new byte[] {(byte) condition}, new byte[] {(byte) (wantPrevious ? '1' : '0')}), "put.lua");
     Outcome outcome = Outcome.values()[((Long) reply.get(0)).intValue()];
@@ -143,18 +171,19 @@ public final class RedisStore {
   /** Applies {@code action} only if the entry still holds {@code expected} (null: still absent). */
   public boolean compareAndSet(byte[] key, byte[] expected, CasAction action, byte[] value, long ttl) {
     byte[] actionCode = {(byte) (action == CasAction.SET ? 'S' : action == CasAction.DELETE ? 'D' : 'T')};
-    Long applied = await(casScript.run(redis, ScriptOutputType.INTEGER, new byte[][] {key},
+    Long applied = call(() -> casScript.run(redis, ScriptOutputType.INTEGER, new byte[][] {key},
         expected == null ? EMPTY : expected, actionCode, value == null ? EMPTY : value,
         Script.ascii(Long.toString(ttl))), "cas.lua");
     return applied == 1L;
   }
 
   public byte[] getAndDelete(byte[] key) {
-    return await(redis.getdel(key), "GETDEL");
+    return call(() -> redis.getdel(key), "GETDEL");
   }
 
   /** Deletes each key with {@code GETDEL}, pipelined; returns the previous bytes (null where absent). */
   public List<byte[]> getAndDeleteAll(List<byte[]> keys) {
+    checkBreaker("GETDEL");
     List<RedisFuture<byte[]>> futures = new ArrayList<>(keys.size());
     for (byte[] key : keys) {
       futures.add(redis.getdel(key));
@@ -163,11 +192,44 @@ public final class RedisStore {
   }
 
   public boolean delete(byte[] key) {
-    return await(redis.del(key), "DEL") > 0;
+    return call(() -> redis.del(key), "DEL") > 0;
   }
 
   /** Deletes keys with pipelined {@code UNLINK}s (one per key, so it stays slot-safe); returns how many existed. */
   public long deleteAll(List<byte[]> keys) {
+    checkBreaker("UNLINK");
+    return unlinkAll(keys);
+  }
+
+  /** Deletes keys and their leases, bypassing the breaker: the replay of invalidations that decides if Redis is well. */
+  public void replayInvalidations(List<byte[]> entryKeys) {
+    List<byte[]> keys = new ArrayList<>(entryKeys.size() * 2);
+    for (byte[] key : entryKeys) {
+      keys.add(key);
+      keys.add(KeyLayout.leaseKey(key));
+    }
+    unlinkAll(keys);
+  }
+
+  /** Deletes every key matching {@code pattern}, bypassing the breaker (replay of an overflowed invalidation queue). */
+  public void replayClear(String pattern) {
+    Iterator<byte[]> scan = ScanIterator.scan(connection.sync(), ScanArgs.Builder.matches(pattern).limit(SCAN_BATCH));
+    List<byte[]> batch = new ArrayList<>();
+    while (scan.hasNext()) {
+      batch.add(scan.next());
+      if (batch.size() == SCAN_BATCH || !scan.hasNext()) {
+        unlinkAll(batch);
+        batch = new ArrayList<>();
+      }
+    }
+  }
+
+  /** PING, bypassing the breaker: the health probe. */
+  public void ping() {
+    await(redis.ping(), "PING");
+  }
+
+  private long unlinkAll(List<byte[]> keys) {
     List<RedisFuture<Long>> futures = new ArrayList<>(keys.size());
     for (byte[] key : keys) {
       futures.add(redis.unlink(key));
@@ -187,7 +249,7 @@ public final class RedisStore {
 
   /** Reads the entry or, if it is absent, tries to take its lease ({@code lease.lua}). */
   public LeaseReply leaseOrGet(byte[] entryKey, byte[] token, long leaseTtl) {
-    List<Object> reply = await(leaseScript.run(redis, ScriptOutputType.MULTI,
+    List<Object> reply = call(() -> leaseScript.run(redis, ScriptOutputType.MULTI,
         new byte[][] {entryKey, KeyLayout.leaseKey(entryKey)}, token, Script.ascii(Long.toString(leaseTtl))),
         "lease.lua");
     long code = (Long) reply.get(0);
@@ -201,13 +263,13 @@ public final class RedisStore {
 
   /** Takes the entry's lease whether or not the entry exists (refresh-ahead); true when taken. */
   public boolean takeLease(byte[] entryKey, byte[] token, long leaseTtl) {
-    return "OK".equals(await(redis.set(KeyLayout.leaseKey(entryKey), token, SetArgs.Builder.nx().px(leaseTtl)),
+    return "OK".equals(call(() -> redis.set(KeyLayout.leaseKey(entryKey), token, SetArgs.Builder.nx().px(leaseTtl)),
         "SET NX lease"));
   }
 
   /** Stores a loaded value only while {@code token} still holds the lease ({@code fill.lua}). */
   public boolean fill(byte[] entryKey, byte[] token, byte[] value, long ttl) {
-    Long stored = await(fillScript.run(redis, ScriptOutputType.INTEGER,
+    Long stored = call(() -> fillScript.run(redis, ScriptOutputType.INTEGER,
         new byte[][] {entryKey, KeyLayout.leaseKey(entryKey)}, token, value, Script.ascii(Long.toString(ttl))),
         "fill.lua");
     return stored == 1L;
@@ -215,7 +277,7 @@ public final class RedisStore {
 
   /** Gives the lease back if it is still {@code token}'s. */
   public void releaseLease(byte[] entryKey, byte[] token) {
-    await(releaseScript.run(redis, ScriptOutputType.INTEGER, new byte[][] {KeyLayout.leaseKey(entryKey)}, token),
+    call(() -> releaseScript.run(redis, ScriptOutputType.INTEGER, new byte[][] {KeyLayout.leaseKey(entryKey)}, token),
         "release.lua");
   }
 
@@ -224,14 +286,18 @@ public final class RedisStore {
    * connection, it reaches Redis first, so a fill racing with that write is dropped.
    */
   public void voidLeaseAsync(byte[] entryKey) {
+    if (!breaker.allowsRequest()) {
+      return;
+    }
     redis.del(KeyLayout.leaseKey(entryKey)).exceptionally(failure -> {
-      log.warn("Could not void a lease: {}", failure.toString());
+      log.debug("Could not void a lease: {}", failure.toString());
       return null;
     });
   }
 
   /** Iterates the keys matching a glob pattern with {@code SCAN} (never {@code KEYS}). */
   public Iterator<byte[]> scan(String pattern) {
+    checkBreaker("SCAN");
     return ScanIterator.scan(connection.sync(), ScanArgs.Builder.matches(pattern).limit(SCAN_BATCH));
   }
 
@@ -243,6 +309,35 @@ public final class RedisStore {
       args.keepttl();
     }
     return args;
+  }
+
+  /** Sends a command unless the breaker is open, waits for it, and tells the breaker how it went. */
+  private <T> T call(Supplier<? extends CompletionStage<T>> send, String command) {
+    checkBreaker(command);
+    try {
+      T result = await(send.get(), command);
+      breaker.recordSuccess();
+      return result;
+    } catch (RedisOperationException e) {
+      if (isConnectionFailure(e.getCause())) {
+        breaker.recordFailure();
+      } else {
+        breaker.recordSuccess();
+      }
+      throw e;
+    }
+  }
+
+  private void checkBreaker(String command) {
+    if (!breaker.allowsRequest()) {
+      throw new RedisOperationException(command + " not sent: Redis is unavailable (circuit breaker open)", null);
+    }
+  }
+
+  /** A failure of the connection or the server's health, as opposed to an error reply to this command. */
+  private static boolean isConnectionFailure(Throwable cause) {
+    return !(cause instanceof RedisCommandExecutionException) || cause instanceof RedisLoadingException
+        || cause instanceof RedisBusyException;
   }
 
   private <T> T await(CompletionStage<T> stage, String command) {
@@ -262,9 +357,17 @@ public final class RedisStore {
 
   private <T> List<T> awaitAll(List<? extends CompletionStage<T>> stages, String command) {
     List<T> results = new ArrayList<>(stages.size());
-    for (CompletionStage<T> stage : stages) {
-      results.add(await(stage, command));
+    try {
+      for (CompletionStage<T> stage : stages) {
+        results.add(await(stage, command));
+      }
+    } catch (RedisOperationException e) {
+      if (isConnectionFailure(e.getCause())) {
+        breaker.recordFailure();
+      }
+      throw e;
     }
+    breaker.recordSuccess();
     return results;
   }
 }

@@ -171,7 +171,7 @@ class ConnectionSettingsTest {
     assertThatThrownBy(() -> parse("redis://u:" + PASSWORD + "@h?ssl=true"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown option 'ssl'")
-        .hasMessageContaining("prefix, timeout, connectTimeout, allow, database")
+        .hasMessageContaining("prefix, timeout, connectTimeout, allow, breakerFailures")
         .hasMessageContaining("redis://u:***@h?ssl=true")
         .hasMessageNotContaining(PASSWORD);
   }

@@ -1,0 +1,103 @@
+package dev.aside.resilience;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Stops sending commands to a Redis that keeps failing, and lets a background probe decide when
+ * it is healthy again.
+ *
+ * <pre>
+ *   CLOSED     commands flow; {@code breakerFailures} consecutive failures open the breaker
+ *   OPEN       every command fails at once, without touching Redis, until the open interval ends
+ *   HALF_OPEN  the probe (PING, then replay of queued invalidations) is running; commands still fail fast
+ * </pre>
+ * A successful probe closes the breaker; a failed one reopens it for twice as long (capped).
+ * Only connection-level failures count (timeouts, refused or lost connections); a Redis error
+ * reply such as {@code WRONGTYPE} is an answer, not a sign of sickness.
+ */
+public final class CircuitBreaker {
+  /** The breaker's states. */
+  public enum State { CLOSED, OPEN, HALF_OPEN }
+
+  private final int threshold;
+  private final long baseOpenNanos;
+  private final long maxOpenNanos;
+  private final AtomicInteger consecutiveFailures = new AtomicInteger();
+  private final LongAdder opens = new LongAdder();
+  private final LongAdder shortCircuited = new LongAdder();
+  private volatile State state = State.CLOSED;
+  private long openNanos;
+  private long probeAt;
+
+  public CircuitBreaker(ResilienceSettings settings) {
+    this.threshold = settings.breakerFailures();
+    this.baseOpenNanos = settings.breakerOpen().toNanos();
+    this.maxOpenNanos = Math.max(baseOpenNanos, ResilienceSettings.MAX_OPEN.toNanos());
+    this.openNanos = baseOpenNanos;
+  }
+
+  /** Whether a command may be sent now; counts the ones refused. */
+  public boolean allowsRequest() {
+    if (state == State.CLOSED) {
+      return true;
+    }
+    shortCircuited.increment();
+    return false;
+  }
+
+  public void recordSuccess() {
+    if (consecutiveFailures.get() != 0) {
+      consecutiveFailures.set(0);
+    }
+  }
+
+  public void recordFailure() {
+    if (consecutiveFailures.incrementAndGet() >= threshold) {
+      open();
+    }
+  }
+
+  /** Opens the breaker now (also used when the connection is known to be lost). */
+  public synchronized void open() {
+    if (state == State.CLOSED) {
+      state = State.OPEN;
+      opens.increment();
+      openNanos = baseOpenNanos;
+      probeAt = System.nanoTime() + openNanos;
+    }
+  }
+
+  /** Moves an open breaker whose interval has ended to half-open; true if the caller should probe. */
+  synchronized boolean startProbe() {
+    if (state == State.OPEN && System.nanoTime() - probeAt >= 0) {
+      state = State.HALF_OPEN;
+      return true;
+    }
+    return false;
+  }
+
+  synchronized void probeSucceeded() {
+    state = State.CLOSED;
+    consecutiveFailures.set(0);
+    openNanos = baseOpenNanos;
+  }
+
+  synchronized void probeFailed() {
+    state = State.OPEN;
+    openNanos = Math.min(openNanos * 2, maxOpenNanos);
+    probeAt = System.nanoTime() + openNanos;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public long opens() {
+    return opens.sum();
+  }
+
+  public long shortCircuited() {
+    return shortCircuited.sum();
+  }
+}
