@@ -8,6 +8,7 @@ import dev.aside.config.AsideConfiguration;
 import dev.aside.expiry.JitteredExpiryPolicy;
 import dev.aside.load.ReadThrough;
 import dev.aside.management.ReadPathMetrics;
+import dev.aside.near.NearCache;
 import dev.aside.event.EventDispatcher;
 import dev.aside.expiry.ExpiryTimes;
 import dev.aside.management.CacheConfigurationMXBean;
@@ -97,13 +98,15 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   private final ReadPathMetrics readPath = new ReadPathMetrics();
   private final ReadThrough<K, V> readThrough;
   private final FailurePolicy failures;
+  private final NearCache<String, V> near;
   private final int maxValueBytes;
   private volatile boolean closed;
 
   @SuppressWarnings("unchecked")
   public AsideCache(String name, CacheManager manager, String managerUriForJmx, CompleteConfiguration<K, V> config,
       KeyCodec<K> keys, ValueCodec<V> values, KeyLayout layout, RedisStore store, InvalidationQueue invalidations,
-      Executor executor, Runnable onClose) {
+      NearCache<String, V> near, Executor executor, Runnable onClose) {
+    this.near = near;
     this.name = Objects.requireNonNull(name);
     this.manager = Objects.requireNonNull(manager);
     this.managerUriForJmx = Objects.requireNonNull(managerUriForJmx);
@@ -140,6 +143,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
           managerUriForJmx, name);
     }
     MBeanRegistrar.register(readPath, MBeanKind.READ_PATH, managerUriForJmx, name);
+    if (near != null) {
+      MBeanRegistrar.register(near.metrics(), MBeanKind.NEAR_CACHE, managerUriForJmx, name);
+    }
   }
 
   // ---------------------------------------------------------------- reads
@@ -149,18 +155,42 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     checkOpen();
     requireKey(key);
     long start = System.nanoTime();
-    byte[] redisKey = redisKey(key);
+    String keyText = keys.encode(key);
+    byte[] redisKey = layout.entryKey(keyText);
+    if (near != null) {
+      V local = nearHit(keyText);
+      if (local != null) {
+        touch(redisKey);
+        recordHit(start);
+        return local;
+      }
+    }
+    NearCache.Reservation reservation = near == null ? null : near.reserve(keyText);
     boolean redisAnswers = failures.trusts(redisKey);
     byte[] bytes = null;
+    long pttl = 0;
     if (redisAnswers) {
       try {
-        bytes = store.get(redisKey);
+        if (reservation == null) {
+          bytes = store.get(redisKey);
+        } else {
+          RedisStore.ValueAndTtl read = store.getWithTtl(redisKey);
+          bytes = read.value();
+          pttl = read.pttl();
+        }
       } catch (RedisOperationException e) {
         failures.readFailed(e);
         redisAnswers = false;
       }
     }
     V value = decode(bytes);
+    if (reservation != null) {
+      if (value != null) {
+        near.fill(reservation, value, bytes, pttl);
+      } else {
+        near.cancel(reservation);
+      }
+    }
     if (value != null) {
       touch(redisKey);
       recordHit(start);
@@ -188,50 +218,45 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     checkOpen();
     requireKeys(keySet);
     long start = System.nanoTime();
+    int n = keySet.size();
     List<K> keyList = new ArrayList<>(keySet);
     List<byte[]> redisKeys = redisKeys(keyList);
     List<byte[]> found;
     boolean redisAnswers = true;
     try {
-      found = new ArrayList<>(store.getAll(redisKeys));
+      found = store.getAll(redisKeys);
     } catch (RedisOperationException e) {
       failures.readFailed(e);
       redisAnswers = false;
-      found = new ArrayList<>(java.util.Collections.nCopies(redisKeys.size(), (byte[]) null));
+      found = java.util.Arrays.asList(new byte[n][]);
     }
-    boolean[] trusted = new boolean[redisKeys.size()];
-    for (int i = 0; i < redisKeys.size(); i++) {
-      trusted[i] = redisAnswers && failures.trusts(redisKeys.get(i));
-      if (!trusted[i]) {
-        found.set(i, null);
-      }
-    }
-    Map<K, V> result = new LinkedHashMap<>();
-    List<K> missing = new ArrayList<>();
-    for (int i = 0; i < keyList.size(); i++) {
+    Map<K, V> result = new HashMap<>(n * 4 / 3 + 1);
+    int misses = 0;
+    for (int i = 0; i < n; i++) {
       V value = decode(found.get(i));
-      if (value == null) {
-        missing.add(keyList.get(i));
-      } else {
+      if (value != null && failures.trusts(redisKeys.get(i))) {
         touch(redisKeys.get(i));
         result.put(keyList.get(i), value);
+      } else {
+        misses++;
       }
     }
     if (statsOn()) {
       statistics.recordHits(result.size());
-      statistics.recordMisses(missing.size());
+      statistics.recordMisses(misses);
     }
-    if (isReadThrough() && !missing.isEmpty()) {
-      for (int i = 0; i < keyList.size(); i++) {
-        if (result.containsKey(keyList.get(i))) {
+    if (isReadThrough() && misses > 0) {
+      for (int i = 0; i < n; i++) {
+        K key = keyList.get(i);
+        if (result.containsKey(key)) {
           continue;
         }
-        K key = keyList.get(i);
-        if (ValueFormat.isTombstone(found.get(i))) {
+        boolean trusted = redisAnswers && failures.trusts(redisKeys.get(i));
+        if (trusted && ValueFormat.isTombstone(found.get(i))) {
           readPath.recordNegativeHit();
           continue;
         }
-        V value = readThrough.load(key, redisKeys.get(i), trusted[i]);
+        V value = readThrough.load(key, redisKeys.get(i), trusted);
         if (value != null) {
           result.put(key, value);
         }
@@ -242,6 +267,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     }
     return result;
   }
+
 
   @Override
   public boolean containsKey(K key) {
@@ -316,6 +342,8 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       storeLoaded(key, value, redisKey, bytes, replace);
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
+    } finally {
+      nearInvalidate(key);
     }
   }
 
@@ -368,6 +396,8 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     }
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
+    } finally {
+      nearInvalidate(key);
     }
     if (stored && statsOn()) {
       statistics.recordPuts(1);
@@ -407,6 +437,8 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     }
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
+    } finally {
+      nearInvalidate(key);
     }
     if (statsOn()) {
       recordGetOutcome(old != null, start);
@@ -461,6 +493,8 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       for (K key : toStore.keySet()) {
         failures.writeFailed(redisKey(key), e);
       }
+    } finally {
+      toStore.keySet().forEach(this::nearInvalidate);
     }
     if (statsOn() && !toStore.isEmpty()) {
       statistics.recordPutTimeNanos(System.nanoTime() - start);
@@ -537,6 +571,8 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     }
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
+    } finally {
+      nearInvalidate(key);
     }
     if (statsOn()) {
       if (stored) {
@@ -592,6 +628,8 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     }
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
+    } finally {
+      nearInvalidate(key);
     }
     if (statsOn()) {
       recordGetOutcome(replaced, start);
@@ -633,6 +671,8 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     });
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
+    } finally {
+      nearInvalidate(key);
     }
     if (statsOn()) {
       recordGetOutcome(present[0], start);
@@ -664,6 +704,8 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     }
     } catch (RedisOperationException e) {
       failures.removalFailed(redisKey, e);
+    } finally {
+      nearInvalidate(key);
     }
     if (removed && statsOn()) {
       statistics.recordRemovals(1);
@@ -696,6 +738,8 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     });
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
+    } finally {
+      nearInvalidate(key);
     }
     if (statsOn()) {
       recordGetOutcome(present[0], start);
@@ -719,6 +763,8 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       old = decode(store.getAndDelete(redisKey));
     } catch (RedisOperationException e) {
       failures.removalFailed(redisKey, e);
+    } finally {
+      nearInvalidate(key);
     }
     if (old != null) {
       events.removed(key, old);
@@ -827,6 +873,8 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     }
     } catch (RedisOperationException e) {
       redisKeys.forEach(k -> failures.removalFailed(k, e));
+    } finally {
+      toRemove.forEach(this::nearInvalidate);
     }
     if (statsOn() && removed > 0) {
       statistics.recordRemovals(removed);
@@ -846,6 +894,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
 
   /** Deletes every key of this cache, entries and companions, without events, writer calls or statistics. */
   public void purge() {
+    if (near != null) {
+      near.clear();
+    }
     Iterator<byte[]> scan = store.scan(layout.namespacePattern());
     List<byte[]> batch = new ArrayList<>();
     while (scan.hasNext()) {
@@ -887,6 +938,8 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     });
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
+    } finally {
+      nearInvalidate(key);
     }
     @SuppressWarnings("unchecked")
     T t = (T) result[0];
@@ -1108,6 +1161,8 @@ public final class AsideCache<K, V> implements Cache<K, V> {
         old = decode(store.getAndDelete(redisKey));
       } catch (RedisOperationException e) {
         failures.removalFailed(redisKey, e);
+      } finally {
+        nearInvalidate(key);
       }
       if (old != null) {
         events.removed(key, old);
@@ -1140,8 +1195,10 @@ public final class AsideCache<K, V> implements Cache<K, V> {
 
   @Override
   public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
-    if (clazz.isInstance(configuration)) {
-      return clazz.cast(configuration);
+    // A copy: what a caller does to it must not change this cache (the spec asks for an immutable value).
+    AsideConfiguration<K, V> copy = new AsideConfiguration<>(configuration);
+    if (clazz.isInstance(copy)) {
+      return clazz.cast(copy);
     }
     throw new IllegalArgumentException("The configuration of cache " + name + " is not a " + clazz.getName());
   }
@@ -1206,6 +1263,10 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     MBeanRegistrar.unregister(MBeanKind.STATISTICS, managerUriForJmx, name);
     MBeanRegistrar.unregister(MBeanKind.CONFIGURATION, managerUriForJmx, name);
     MBeanRegistrar.unregister(MBeanKind.READ_PATH, managerUriForJmx, name);
+    MBeanRegistrar.unregister(MBeanKind.NEAR_CACHE, managerUriForJmx, name);
+    if (near != null) {
+      near.close();
+    }
     closeQuietly(loader);
     closeQuietly(writer);
     closeQuietly(expiry.policy());
@@ -1288,6 +1349,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
    * read-through fill racing with this write is then rejected instead of storing an older value.
    */
   private byte[] writeKey(K key) {
+    nearInvalidate(key);
     byte[] redisKey = redisKey(key);
     if (readThrough != null && readThrough.usesLeases()) {
       store.voidLeaseAsync(redisKey);
@@ -1302,6 +1364,19 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       if (ttl != Ttl.KEEP) {
         store.expireAsync(redisKey, ttl);
       }
+    }
+  }
+
+  /** A value from the near cache, or null: absent, not live, or bytes that do not decode. */
+  private V nearHit(String keyText) {
+    NearCache.Hit<V> hit = near.get(keyText);
+    return hit == null ? null : hit.value(this::decode);
+  }
+
+  /** Drops this JVM's near entry after its own write, so it reads its writes. */
+  private void nearInvalidate(K key) {
+    if (near != null) {
+      near.invalidate(keys.encode(key));
     }
   }
 

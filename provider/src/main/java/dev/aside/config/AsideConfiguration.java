@@ -34,6 +34,10 @@ import javax.cache.configuration.MutableConfiguration;
  *       off. Default: off (JCache semantics).
  *   <li>{@link #getRefreshAheadBeta() refresh-ahead beta}: probabilistic early refresh (XFetch) of
  *       entries near expiry, in the background; 0 is off, 1 the usual setting. Default: off.
+ *   <li>{@link #getNearCacheMaxEntries() near cache}: a Caffeine tier in this JVM holding up to
+ *       this many entries, invalidated by Redis itself (client tracking), each kept at most
+ *       {@link #getNearCacheLifetime() the near-cache lifetime} and never past its Redis TTL.
+ *       0 is off. Default: off (0 entries, lifetime 30 s).
  *   <li>{@link #getWriteFailures() write failures}: what a write that Redis fails does after
  *       queueing the key's invalidation: {@code THROW} a {@code CacheException} (the JCache
  *       default) or {@code LOG} and carry on. Reads always fail open (a miss); removals are queued
@@ -61,6 +65,8 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
   private Duration negativeTtl = Duration.ZERO;
   private double refreshAheadBeta;
   private WriteFailures writeFailures = WriteFailures.THROW;
+  private long nearCacheMaxEntries;
+  private Duration nearCacheLifetime = Duration.ofSeconds(30);
   private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
 
   /** The default maximum size of one encoded value: 16 MiB. */
@@ -84,6 +90,8 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
       this.negativeTtl = aside.negativeTtl;
       this.refreshAheadBeta = aside.refreshAheadBeta;
       this.writeFailures = aside.writeFailures;
+      this.nearCacheMaxEntries = aside.nearCacheMaxEntries;
+      this.nearCacheLifetime = aside.nearCacheLifetime;
       this.maxValueBytes = aside.maxValueBytes;
     }
   }
@@ -173,6 +181,33 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
     return this;
   }
 
+  /** Entries the near cache holds in this JVM; 0 (the default) turns it off. */
+  public long getNearCacheMaxEntries() {
+    return nearCacheMaxEntries;
+  }
+
+  public AsideConfiguration<K, V> setNearCacheMaxEntries(long maxEntries) {
+    if (maxEntries < 0) {
+      throw new IllegalArgumentException("nearCacheMaxEntries must not be negative, was " + maxEntries);
+    }
+    this.nearCacheMaxEntries = maxEntries;
+    return this;
+  }
+
+  /** The longest a near-cache entry is kept (never past its Redis TTL). Default 30 s. */
+  public Duration getNearCacheLifetime() {
+    return nearCacheLifetime;
+  }
+
+  public AsideConfiguration<K, V> setNearCacheLifetime(Duration lifetime) {
+    Objects.requireNonNull(lifetime, "lifetime");
+    if (lifetime.isZero() || lifetime.isNegative()) {
+      throw new IllegalArgumentException("nearCacheLifetime must be positive, was " + lifetime);
+    }
+    this.nearCacheLifetime = lifetime;
+    return this;
+  }
+
   /** What a write that Redis fails does: THROW (default) or LOG. */
   public WriteFailures getWriteFailures() {
     return writeFailures;
@@ -216,12 +251,14 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
         && negativeTtl.equals(other.negativeTtl)
         && refreshAheadBeta == other.refreshAheadBeta
         && writeFailures == other.writeFailures
-        && maxValueBytes == other.maxValueBytes;
+        && maxValueBytes == other.maxValueBytes
+        && nearCacheMaxEntries == other.nearCacheMaxEntries
+        && nearCacheLifetime.equals(other.nearCacheLifetime);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(super.hashCode(), deserializationAllowlist, coalescing, leaseTtl, leaseWait, ttlJitter,
-        negativeTtl, refreshAheadBeta, writeFailures, maxValueBytes);
+        negativeTtl, refreshAheadBeta, writeFailures, maxValueBytes, nearCacheMaxEntries, nearCacheLifetime);
   }
 }

@@ -47,7 +47,8 @@ import javax.cache.integration.CacheWriter;
  * {@code negative-ttl} (durations, {@code 0} for off), {@code ttl-jitter} ({@code 0.1} or {@code 10%})
  * and {@code refresh-ahead-beta} (a number, {@code 0} for off); failure handling's
  * {@code write-failures} ({@code throw} or {@code log}) and {@code max-value-size} ({@code 512k},
- * {@code 16m} or bytes). See {@link AsideConfiguration}.
+ * {@code 16m} or bytes); the near cache's {@code near-cache-max-entries} ({@code 0} for off) and
+ * {@code near-cache-lifetime}. See {@link AsideConfiguration}.
  */
 public final class CacheSettings {
   private static final String EXPIRY_FORMS = "expected eternal, created <duration>,"
@@ -82,7 +83,11 @@ public final class CacheSettings {
           AsideConfiguration::setRefreshAheadBeta),
       Setting.of("write-failures", (text, loader) -> SettingValues.writeFailures(text),
           AsideConfiguration::setWriteFailures),
-      Setting.of("max-value-size", (text, loader) -> SettingValues.size(text), AsideConfiguration::setMaxValueBytes));
+      Setting.of("max-value-size", (text, loader) -> SettingValues.size(text), AsideConfiguration::setMaxValueBytes),
+      Setting.of("near-cache-max-entries", (text, loader) -> (long) SettingValues.number(text, 0, 1e9),
+          AsideConfiguration::setNearCacheMaxEntries),
+      Setting.of("near-cache-lifetime", (text, loader) -> SettingValues.duration(text),
+          AsideConfiguration::setNearCacheLifetime));
 
   private static final CacheSettings EMPTY = new CacheSettings(Map.of());
 

@@ -38,7 +38,9 @@ public final class MBeanRegistrar {
     /** Aside's {@link ReadPathMetricsMXBean}, in its own domain so JCache tooling counts only its own. */
     READ_PATH("dev.aside", "ReadPath"),
     /** Aside's manager-wide {@code ResilienceMetricsMXBean}; registered with an empty cache name. */
-    RESILIENCE("dev.aside", "Resilience");
+    RESILIENCE("dev.aside", "Resilience"),
+    /** Aside's {@code NearCacheMetricsMXBean}, for caches with a near cache. */
+    NEAR_CACHE("dev.aside", "NearCache");
 
     private final String domain;
     private final String type;

@@ -9,6 +9,9 @@ import dev.aside.config.CacheSettings;
 import dev.aside.config.ConfigFile;
 import dev.aside.config.ConnectionSettings;
 import dev.aside.redis.KeyLayout;
+import dev.aside.near.InvalidationFeed;
+import dev.aside.near.NearCache;
+import dev.aside.near.NearCacheSettings;
 import dev.aside.redis.RedisStore;
 import dev.aside.resilience.CircuitBreaker;
 import dev.aside.resilience.InvalidationQueue;
@@ -62,6 +65,7 @@ public final class AsideCacheManager implements CacheManager {
   private final RedisHealth health;
   private final ExecutorService executor;
   private final Runnable onClose;
+  private InvalidationFeed invalidationFeed;
   private final ConcurrentMap<String, AsideCache<?, ?>> caches = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -114,8 +118,20 @@ public final class AsideCacheManager implements CacheManager {
     KeyCodec<K> keys = new KeyCodec<>(config.getKeyType(), filter, classLoader);
     ValueCodec<V> values = new ValueCodec<>(config.getValueType(), filter, classLoader);
     KeyLayout layout = new KeyLayout(settings.prefix(), cacheName);
-    return new AsideCache<>(cacheName, this, jmxUri, config, keys, values, layout, store, invalidations, executor,
-        () -> caches.remove(cacheName));
+    NearCache<String, V> near = config.getNearCacheMaxEntries() == 0 ? null
+        : NearCache.forKeyText(new NearCacheSettings(config.getNearCacheMaxEntries(), config.getNearCacheLifetime()),
+            invalidationFeed(), layout, config.isStoreByValue());
+    return new AsideCache<>(cacheName, this, jmxUri, config, keys, values, layout, store, invalidations, near,
+        executor, () -> caches.remove(cacheName));
+  }
+
+  /** The manager's one invalidation connection (client tracking), opened with the first near cache. */
+  private synchronized InvalidationFeed invalidationFeed() {
+    if (invalidationFeed == null) {
+      invalidationFeed = new InvalidationFeed(settings.redisUri(), settings.prefix() + ":",
+          InvalidationFeed.Timing.defaults(), connector.resources());
+    }
+    return invalidationFeed;
   }
 
   @Override
@@ -256,6 +272,11 @@ public final class AsideCacheManager implements CacheManager {
       cache.close();
     }
     caches.clear();
+    synchronized (this) {
+      if (invalidationFeed != null) {
+        invalidationFeed.close();
+      }
+    }
     health.close();
     MBeanRegistrar.unregister(MBeanKind.RESILIENCE, jmxUri, "");
     executor.shutdown();

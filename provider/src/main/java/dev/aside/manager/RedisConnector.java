@@ -38,7 +38,8 @@ final class RedisConnector {
     // timeout, while commands keep the short command timeout set through TimeoutOptions below.
     Duration handshake = settings.connectTimeout().compareTo(settings.commandTimeout()) > 0
         ? settings.connectTimeout() : settings.commandTimeout();
-    RedisURI uri = RedisURI.builder(settings.redisUri()).withTimeout(handshake).build();
+    RedisURI uri = settings.redisUri();
+    uri.setTimeout(handshake);
     this.client = RedisClient.create(resources, uri);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
@@ -57,6 +58,11 @@ final class RedisConnector {
       shutdown();
       throw new CacheException("Cannot connect to Redis at " + settings.redacted() + ": " + rootMessage(e));
     }
+  }
+
+  /** The client resources (event loops), shared with the near cache's invalidation connection. */
+  ClientResources resources() {
+    return resources;
   }
 
   StatefulRedisConnection<byte[], byte[]> connection() {

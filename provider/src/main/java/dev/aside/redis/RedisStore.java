@@ -86,6 +86,26 @@ public final class RedisStore {
     }
   }
 
+  /** An entry's bytes and its remaining TTL in ms ({@code -1}: none, {@code -2}: absent). */
+  public record ValueAndTtl(byte[] value, long pttl) {}
+
+  /** {@code GET} and {@code PTTL}, pipelined: what a near-cache fill needs to never outlive the entry. */
+  public ValueAndTtl getWithTtl(byte[] key) {
+    checkBreaker("GET");
+    RedisFuture<byte[]> value = redis.get(key);
+    RedisFuture<Long> ttl = redis.pttl(key);
+    try {
+      List<Object> both = awaitAll(List.of(value.thenApply(v -> (Object) v), ttl.thenApply(t -> (Object) t)), "GET");
+      return new ValueAndTtl((byte[]) both.get(0), (Long) both.get(1));
+    } catch (RedisOperationException e) {
+      if (e.getCause() instanceof RedisCommandExecutionException reply && String.valueOf(reply.getMessage())
+          .startsWith("WRONGTYPE")) {
+        return new ValueAndTtl(WRONG_TYPE, -2);
+      }
+      throw e;
+    }
+  }
+
   public List<byte[]> getAll(List<byte[]> keys) {
     if (keys.isEmpty()) {
       return List.of();

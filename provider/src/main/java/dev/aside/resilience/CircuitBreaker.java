@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   OPEN       every command fails at once, without touching Redis, until the open interval ends
  *   HALF_OPEN  the probe (PING, then replay of queued invalidations) is running; commands still fail fast
  * </pre>
- * A successful probe closes the breaker; a failed one reopens it for twice as long (capped).
+ * A successful probe closes the breaker; a failed one reopens it for twice as long, capped at 2 s
+ * (or the first interval, if longer): probing a dead Redis costs one refused PING, and recovery
+ * should not wait.
  * Only connection-level failures count (timeouts, refused or lost connections); a Redis error
  * reply such as {@code WRONGTYPE} is an answer, not a sign of sickness.
  */

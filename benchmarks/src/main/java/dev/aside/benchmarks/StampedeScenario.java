@@ -1,0 +1,113 @@
+package dev.aside.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+
+/**
+ * {@code stampede}: N JVM processes × T threads read one missing key at the same instant through a
+ * read-through Aside cache whose loader sleeps (100 ms by default) and counts its calls in Redis.
+ * A stampede-proof cache calls the loader once.
+ */
+final class StampedeScenario implements Scenario {
+  private int processes;
+  private int threads;
+  private int loaderMillis;
+
+  @Override
+  public String name() {
+    return "stampede";
+  }
+
+  @Override
+  public String summary() {
+    return "N processes x T threads miss one key at once; counts loader calls (goal: 1)";
+  }
+
+  @Override
+  public String optionsHelp() {
+    return "--processes N   JVM processes (default 4)\n"
+        + "--threads T     threads per process (default 50)\n"
+        + "--loader-ms M   how long the loader takes (default 100)";
+  }
+
+  @Override
+  public void parse(Options options) {
+    processes = options.integer("processes", 4, 1);
+    threads = options.integer("threads", 50, 1);
+    loaderMillis = options.integer("loader-ms", 100, 0);
+  }
+
+  @Override
+  public Map<String, Object> run(Environment environment) throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String prefix = "stampede-" + run;
+    String counterKey = "aside-bench:stampede:" + run + ":loads";
+    String java = ProcessHandle.current().info().command().orElse("java");
+    String classPath = System.getProperty("java.class.path");
+    List<Process> workers = new ArrayList<>();
+    List<BufferedReader> outputs = new ArrayList<>();
+    for (int p = 0; p < processes; p++) {
+      Process worker = new ProcessBuilder(java, "-cp", classPath, StampedeWorker.class.getName(),
+          environment.redisUri(), prefix, "user-42", counterKey, Integer.toString(threads),
+          Integer.toString(loaderMillis))
+          .redirectError(ProcessBuilder.Redirect.INHERIT)
+          .start();
+      workers.add(worker);
+      outputs.add(new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8)));
+    }
+    environment.err().printf("started %d worker processes, waiting until all are ready%n", processes);
+    for (BufferedReader output : outputs) {
+      String line = output.readLine();
+      if (!"ready".equals(line)) {
+        throw new IllegalStateException("A worker did not start: " + line);
+      }
+    }
+    long startAt = System.currentTimeMillis() + 500;
+    for (Process worker : workers) {
+      PrintWriter in = new PrintWriter(worker.getOutputStream(), true, StandardCharsets.UTF_8);
+      in.println(startAt);
+    }
+    long slowestMillis = 0;
+    long wrongValues = 0;
+    for (int p = 0; p < processes; p++) {
+      String[] result = outputs.get(p).readLine().split(" ");
+      wrongValues += Long.parseLong(result[1]);
+      slowestMillis = Math.max(slowestMillis, Long.parseLong(result[2]));
+      workers.get(p).waitFor();
+    }
+    long loaderCalls;
+    RedisClient client = RedisClient.create(environment.redisUri());
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      String count = connection.sync().get(counterKey);
+      loaderCalls = count == null ? 0 : Long.parseLong(count);
+      connection.sync().del(counterKey, prefix + ":users:{user-42}");
+    } finally {
+      client.shutdown();
+    }
+    environment.out().printf("%-28s %10s%n", "stampede", "Aside");
+    environment.out().printf("%-28s %10d%n", "processes", processes);
+    environment.out().printf("%-28s %10d%n", "threads per process", threads);
+    environment.out().printf("%-28s %10d%n", "concurrent misses", processes * threads);
+    environment.out().printf("%-28s %10d%n", "loader calls", loaderCalls);
+    environment.out().printf("%-28s %10d%n", "wrong or missing values", wrongValues);
+    environment.out().printf("%-28s %10d%n", "slowest get (ms)", slowestMillis);
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("scenario", name());
+    figures.put("processes", processes);
+    figures.put("threads", threads);
+    figures.put("loader_ms", loaderMillis);
+    figures.put("loader_calls", loaderCalls);
+    figures.put("wrong_values", wrongValues);
+    figures.put("slowest_get_ms", slowestMillis);
+    return figures;
+  }
+}

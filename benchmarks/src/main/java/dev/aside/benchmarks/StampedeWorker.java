@@ -1,0 +1,103 @@
+package dev.aside.benchmarks;
+
+import dev.aside.config.AsideConfiguration;
+import dev.aside.spi.AsideCachingProvider;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.Factory;
+import javax.cache.integration.CacheLoader;
+
+/**
+ * One process of the {@code stampede} scenario: prints {@code ready}, reads the start time (epoch
+ * ms) from standard input, lets all its threads miss the key at that instant, then prints
+ * {@code done <wrong values> <slowest get ms>}.
+ */
+public final class StampedeWorker {
+  private StampedeWorker() {}
+
+  public static void main(String[] args) throws Exception {
+    String uri = args[0];
+    String prefix = args[1];
+    String key = args[2];
+    String counterKey = args[3];
+    int threads = Integer.parseInt(args[4]);
+    int loaderMillis = Integer.parseInt(args[5]);
+
+    RedisClient counterClient = RedisClient.create(uri);
+    StatefulRedisConnection<String, String> counter = counterClient.connect();
+    CacheManager manager = new AsideCachingProvider().getCacheManager(
+        URI.create(uri + (uri.contains("?") ? "&" : "?") + "prefix=" + prefix), StampedeWorker.class.getClassLoader());
+    AsideConfiguration<String, String> config = new AsideConfiguration<>();
+    config.setTypes(String.class, String.class);
+    config.setReadThrough(true);
+    config.setCacheLoaderFactory((Factory<CacheLoader<String, String>>) () -> new CacheLoader<>() {
+      @Override
+      public String load(String k) {
+        counter.sync().incr(counterKey);
+        try {
+          Thread.sleep(loaderMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return "profile of " + k;
+      }
+
+      @Override
+      public Map<String, String> loadAll(Iterable<? extends String> keys) {
+        throw new UnsupportedOperationException("not used");
+      }
+    });
+    Cache<String, String> cache = manager.createCache("users", config);
+    cache.containsKey("warm-up");   // the connection and scripts are ready before the start
+
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<long[]>> results = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      results.add(pool.submit(() -> {
+        go.await();
+        long start = System.nanoTime();
+        String value = cache.get(key);
+        return new long[] {("profile of " + key).equals(value) ? 0 : 1,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)};
+      }));
+    }
+    System.out.println("ready");
+    System.out.flush();
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    long startAt = Long.parseLong(in.readLine().trim());
+    long wait = startAt - System.currentTimeMillis();
+    if (wait > 0) {
+      Thread.sleep(wait);
+    }
+    go.countDown();
+    long wrong = 0;
+    long slowest = 0;
+    for (Future<long[]> result : results) {
+      long[] r = result.get(60, TimeUnit.SECONDS);
+      wrong += r[0];
+      slowest = Math.max(slowest, r[1]);
+    }
+    System.out.println("done " + wrong + " " + slowest);
+    System.out.flush();
+    pool.shutdown();
+    manager.close();
+    counter.close();
+    counterClient.shutdown();
+    System.exit(0);
+  }
+}

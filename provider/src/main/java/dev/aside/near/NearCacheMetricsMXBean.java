@@ -1,0 +1,31 @@
+package dev.aside.near;
+
+/** JMX view of one cache's near-cache counters; see {@link NearCacheMetrics}. */
+public interface NearCacheMetricsMXBean {
+  /** Lookups answered from this JVM's memory. */
+  long getHits();
+
+  /** Lookups that had to go to Redis (also every lookup while invalidations are not live). */
+  long getMisses();
+
+  /** Values read from Redis and kept locally. */
+  long getFills();
+
+  /** Fills dropped because the key was invalidated (or the near cache cleared) while Redis was being read. */
+  long getStaleFillsDropped();
+
+  /** Invalidation messages from Redis that named an entry of this cache. */
+  long getInvalidationsReceived();
+
+  /** Whole-cache clears: FLUSHALL/FLUSHDB, a lost or silent invalidation connection, an explicit clear. */
+  long getFullClears();
+
+  /** Entries dropped by the size bound or by their local/Redis lifetime. */
+  long getEvictions();
+
+  /** Approximate number of entries held. */
+  long getSize();
+
+  /** Whether the near cache currently serves hits (Redis tracking is known to be on). */
+  boolean isLive();
+}

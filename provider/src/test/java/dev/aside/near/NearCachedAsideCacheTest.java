@@ -1,0 +1,181 @@
+package dev.aside.near;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aside.cache.AsideCache;
+import dev.aside.config.AsideConfiguration;
+import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A cache with a near cache, through the JCache API: hits served locally, writes anywhere invalidate them, disconnects clear them. */
+class NearCachedAsideCacheTest {
+  private static RedisServer server;
+  private static RedisClient rawClient;
+  private static StatefulRedisConnection<String, String> raw;
+  private final List<CacheManager> managers = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    server = RedisServer.startOrExternal();
+    rawClient = RedisClient.create(server.uri());
+    raw = rawClient.connect();
+  }
+
+  @AfterAll
+  static void stop() {
+    raw.close();
+    rawClient.shutdown();
+    server.close();
+  }
+
+  @AfterEach
+  void closeManagers() {
+    managers.forEach(CacheManager::close);
+    managers.clear();
+    raw.sync().flushall();
+  }
+
+  private Cache<String, String> cache(boolean near) {
+    CacheManager manager = new AsideCachingProvider()
+        .getCacheManager(URI.create(server.uri() + "?prefix=near"), getClass().getClassLoader());
+    managers.add(manager);
+    AsideConfiguration<String, String> config = new AsideConfiguration<>();
+    config.setTypes(String.class, String.class);
+    config.setStatisticsEnabled(true);
+    if (near) {
+      config.setNearCacheMaxEntries(1_000);
+    }
+    return manager.createCache("users", config);
+  }
+
+  private static NearCacheMetrics metrics(Cache<?, ?> cache) throws Exception {
+    var field = AsideCache.class.getDeclaredField("near");
+    field.setAccessible(true);
+    return ((NearCache<?, ?>) field.get(cache.unwrap(AsideCache.class))).metrics();
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean() && System.nanoTime() < end) {
+      Thread.sleep(5);
+    }
+    assertThat(condition.getAsBoolean()).isTrue();
+  }
+
+  @Test
+  void hitsAreServedLocallyAndCountAsHits() throws Exception {
+    Cache<String, String> b = cache(true);
+    b.put("42", "ann");
+    // Redis also reports this JVM's own write to its invalidation connection: let that arrive first.
+    await(() -> {
+      try {
+        return metrics(b).getInvalidationsReceived() >= 1;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(b.get("42")).isEqualTo("ann");            // fills the near cache
+    long commands = Long.parseLong(raw.sync().info("stats").replaceAll("(?s).*total_commands_processed:(\\d+).*", "$1"));
+    for (int i = 0; i < 100; i++) {
+      assertThat(b.get("42")).isEqualTo("ann");
+    }
+    long after = Long.parseLong(raw.sync().info("stats").replaceAll("(?s).*total_commands_processed:(\\d+).*", "$1"));
+    assertThat(after - commands).as("commands Redis saw for 100 near hits").isLessThan(10);
+    assertThat(metrics(b).getHits()).isGreaterThanOrEqualTo(100);
+    assertThat(b.unwrap(AsideCache.class).statistics().getCacheHits()).isEqualTo(101);
+  }
+
+  @Test
+  void aWriteThroughAnotherManagerInvalidatesTheNearEntry() throws Exception {
+    Cache<String, String> a = cache(false);
+    Cache<String, String> b = cache(true);
+    a.put("k", "v1");
+    assertThat(b.get("k")).isEqualTo("v1");
+    long invalidations = metrics(b).getInvalidationsReceived();
+
+    a.put("k", "v2");
+    await(() -> {
+      try {
+        return metrics(b).getInvalidationsReceived() > invalidations;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(b.get("k")).isEqualTo("v2");
+
+    a.remove("k");
+    await(() -> b.get("k") == null);
+  }
+
+  @Test
+  void externalWritesInvalidate() throws Exception {
+    Cache<String, String> b = cache(true);
+    b.put("x", "mine");
+    assertThat(b.get("x")).isEqualTo("mine");
+
+    raw.sync().del("near:users:{x}");
+    await(() -> b.get("x") == null);
+  }
+
+  @Test
+  void ownWritesAreReadBackAtOnce() {
+    Cache<String, String> b = cache(true);
+    for (int i = 0; i < 200; i++) {
+      b.put("own", "v" + i);
+      assertThat(b.get("own")).isEqualTo("v" + i);
+    }
+    b.remove("own");
+    assertThat(b.get("own")).isNull();
+  }
+
+  @Test
+  void losingTheInvalidationConnectionClearsTheNearCacheAndItRecovers() throws Exception {
+    Cache<String, String> b = cache(true);
+    b.put("k", "v1");
+    assertThat(b.get("k")).isEqualTo("v1");
+    long clears = metrics(b).getFullClears();
+
+    raw.sync().clientKill(io.lettuce.core.KillArgs.Builder.typeNormal());   // every client, the tracking one included
+    await(() -> {
+      try {
+        return metrics(b).getFullClears() > clears || !metrics(b).isLive();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    raw.sync().set("near:users:{k}", raw.sync().get("near:users:{k}"));     // no-op write while disconnected
+    await(() -> {
+      try {
+        return metrics(b).isLive();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Cache<String, String> writer = cache(false);
+    writer.put("k", "v2");
+    await(() -> "v2".equals(b.get("k")));
+  }
+
+  @Test
+  void flushallClearsEverything() throws Exception {
+    Cache<String, String> b = cache(true);
+    b.put("k", "v");
+    assertThat(b.get("k")).isEqualTo("v");
+
+    raw.sync().flushall();
+    await(() -> b.get("k") == null);
+  }
+}
