@@ -96,17 +96,20 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   private final Executor executor;
   private final Runnable onClose;
   private final ReadPathMetrics readPath = new ReadPathMetrics();
+  private final java.util.function.Function<byte[], V> decoder = this::decode;
   private final ReadThrough<K, V> readThrough;
   private final FailurePolicy failures;
-  private final NearCache<String, V> near;
+  private final NearCache<Object, V> near;
+  private final boolean nearByKeyObject;
   private final int maxValueBytes;
   private volatile boolean closed;
 
   @SuppressWarnings("unchecked")
   public AsideCache(String name, CacheManager manager, String managerUriForJmx, CompleteConfiguration<K, V> config,
       KeyCodec<K> keys, ValueCodec<V> values, KeyLayout layout, RedisStore store, InvalidationQueue invalidations,
-      NearCache<String, V> near, Executor executor, Runnable onClose) {
+      NearCache<Object, V> near, Executor executor, Runnable onClose) {
     this.near = near;
+    this.nearByKeyObject = KeyCodec.isSimpleType(config.getKeyType());
     this.name = Objects.requireNonNull(name);
     this.manager = Objects.requireNonNull(manager);
     this.managerUriForJmx = Objects.requireNonNull(managerUriForJmx);
@@ -154,18 +157,19 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   public V get(K key) {
     checkOpen();
     requireKey(key);
-    long start = System.nanoTime();
-    String keyText = keys.encode(key);
-    byte[] redisKey = layout.entryKey(keyText);
+    long start = statsOn() ? System.nanoTime() : 0;
     if (near != null) {
-      V local = nearHit(keyText);
+      V local = nearHit(key);
       if (local != null) {
-        touch(redisKey);
+        if (expiry.touchesOnAccess()) {
+          touch(redisKey(key));
+        }
         recordHit(start);
         return local;
       }
     }
-    NearCache.Reservation reservation = near == null ? null : near.reserve(keyText);
+    byte[] redisKey = redisKey(key);
+    NearCache.Reservation reservation = near == null ? null : near.reserve(nearKey(key));
     boolean redisAnswers = failures.trusts(redisKey);
     byte[] bytes = null;
     long pttl = 0;
@@ -380,20 +384,20 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     byte[] bytes = encode(value);
     boolean stored = false;
     try {
-    if (expiry.isPredictable()) {
-      long single = expiry.anyWrite();
-      if (single != Long.MIN_VALUE && !events.hasListeners()) {
-        store.set(redisKey, bytes, single);
-        stored = true;
+      if (expiry.isPredictable()) {
+        long single = expiry.anyWrite();
+        if (single != Long.MIN_VALUE && !events.hasListeners()) {
+          store.set(redisKey, bytes, single);
+          stored = true;
+        } else {
+          PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), 'A',
+              events.hasListenersFor(EventType.UPDATED));
+          publishWrite(key, value, result);
+          stored = result.outcome() != Outcome.UNCHANGED;
+        }
       } else {
-        PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), 'A',
-            events.hasListenersFor(EventType.UPDATED));
-        publishWrite(key, value, result);
-        stored = result.outcome() != Outcome.UNCHANGED;
+        stored = casLoop(redisKey, current -> writeChange(key, value, bytes, current));
       }
-    } else {
-      stored = casLoop(redisKey, current -> writeChange(key, value, bytes, current));
-    }
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
     } finally {
@@ -416,25 +420,25 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     V old = null;
     boolean stored = false;
     try {
-    if (expiry.isPredictable()) {
-      PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), 'A', true);
-      old = decode(result.previous());
-      stored = result.outcome() != Outcome.UNCHANGED;
-      if (result.outcome() == Outcome.CREATED) {
-        events.created(key, value);
-      } else if (stored) {
-        publishUpdated(key, value, old);
+      if (expiry.isPredictable()) {
+        PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), 'A', true);
+        old = decode(result.previous());
+        stored = result.outcome() != Outcome.UNCHANGED;
+        if (result.outcome() == Outcome.CREATED) {
+          events.created(key, value);
+        } else if (stored) {
+          publishUpdated(key, value, old);
+        }
+      } else {
+        Object[] previous = new Object[1];
+        stored = casLoop(redisKey, current -> {
+          previous[0] = decode(current);
+          return writeChange(key, value, bytes, current);
+        });
+        @SuppressWarnings("unchecked")
+        V p = (V) previous[0];
+        old = p;
       }
-    } else {
-      Object[] previous = new Object[1];
-      stored = casLoop(redisKey, current -> {
-        previous[0] = decode(current);
-        return writeChange(key, value, bytes, current);
-      });
-      @SuppressWarnings("unchecked")
-      V p = (V) previous[0];
-      old = p;
-    }
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
     } finally {
@@ -548,27 +552,27 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     byte[] bytes = encode(value);
     boolean stored = false;
     try {
-    if (expiry.isPredictable() && !isWriteThrough()) {
-      long ttl = expiry.creation();
-      if (readThrough != null && readThrough.cachesAbsence()) {
-        // A tombstone counts as absent, which SET NX would not know.
-        stored = ttl != Ttl.EXPIRED && store.put(redisKey, bytes, ttl, Ttl.KEEP, 'N', false).outcome() == Outcome.CREATED;
-      } else {
-        stored = ttl != Ttl.EXPIRED && store.setIfAbsent(redisKey, bytes, ttl);
-      }
-      if (stored) {
-        events.created(key, value);
-      }
-    } else {
-      stored = casLoop(redisKey, current -> {
-        if (current != null) {
-          return Change.none(false);
-        }
-        writeThrough(key, value);
+      if (expiry.isPredictable() && !isWriteThrough()) {
         long ttl = expiry.creation();
-        return ttl == Ttl.EXPIRED ? Change.none(false) : Change.set(bytes, ttl, true, () -> events.created(key, value));
-      });
-    }
+        if (readThrough != null && readThrough.cachesAbsence()) {
+          // A tombstone counts as absent, which SET NX would not know.
+          stored = ttl != Ttl.EXPIRED && store.put(redisKey, bytes, ttl, Ttl.KEEP, 'N', false).outcome() == Outcome.CREATED;
+        } else {
+          stored = ttl != Ttl.EXPIRED && store.setIfAbsent(redisKey, bytes, ttl);
+        }
+        if (stored) {
+          events.created(key, value);
+        }
+      } else {
+        stored = casLoop(redisKey, current -> {
+          if (current != null) {
+            return Change.none(false);
+          }
+          writeThrough(key, value);
+          long ttl = expiry.creation();
+          return ttl == Ttl.EXPIRED ? Change.none(false) : Change.set(bytes, ttl, true, () -> events.created(key, value));
+        });
+      }
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
     } finally {
@@ -607,25 +611,25 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     Object[] previous = new Object[1];
     boolean replaced = false;
     try {
-    if (expiry.isPredictable() && !isWriteThrough()) {
-      PutResult result = store.put(redisKey, bytes, Ttl.EXPIRED, expiry.update(), 'X',
-          wantOld || events.hasListenersFor(EventType.UPDATED));
-      replaced = result.outcome() != Outcome.UNCHANGED;
-      if (replaced) {
-        previous[0] = result.previous() == null ? null : decode(result.previous());
-        publishUpdated(key, value, (V) previous[0]);
-      }
-    } else {
-      replaced = casLoop(redisKey, current -> {
-        if (current == null) {
-          return Change.none(false);
+      if (expiry.isPredictable() && !isWriteThrough()) {
+        PutResult result = store.put(redisKey, bytes, Ttl.EXPIRED, expiry.update(), 'X',
+            wantOld || events.hasListenersFor(EventType.UPDATED));
+        replaced = result.outcome() != Outcome.UNCHANGED;
+        if (replaced) {
+          previous[0] = result.previous() == null ? null : decode(result.previous());
+          publishUpdated(key, value, (V) previous[0]);
         }
-        V old = decode(current);
-        previous[0] = old;
-        writeThrough(key, value);
-        return Change.set(bytes, expiry.update(), true, () -> publishUpdated(key, value, old));
-      });
-    }
+      } else {
+        replaced = casLoop(redisKey, current -> {
+          if (current == null) {
+            return Change.none(false);
+          }
+          V old = decode(current);
+          previous[0] = old;
+          writeThrough(key, value);
+          return Change.set(bytes, expiry.update(), true, () -> publishUpdated(key, value, old));
+        });
+      }
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
     } finally {
@@ -657,18 +661,18 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     boolean[] present = new boolean[1];
     boolean replaced = false;
     try {
-    replaced = casLoop(redisKey, current -> {
-      V old = decode(current);
-      present[0] = old != null;
-      if (old == null) {
-        return Change.none(false);
-      }
-      if (!old.equals(oldValue)) {
-        return Change.touch(expiry.access(), false);
-      }
-      writeThrough(key, newValue);
-      return Change.set(bytes, expiry.update(), true, () -> publishUpdated(key, newValue, old));
-    });
+      replaced = casLoop(redisKey, current -> {
+        V old = decode(current);
+        present[0] = old != null;
+        if (old == null) {
+          return Change.none(false);
+        }
+        if (!old.equals(oldValue)) {
+          return Change.touch(expiry.access(), false);
+        }
+        writeThrough(key, newValue);
+        return Change.set(bytes, expiry.update(), true, () -> publishUpdated(key, newValue, old));
+      });
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
     } finally {
@@ -693,15 +697,15 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     byte[] redisKey = writeKey(key);
     boolean removed = false;
     try {
-    if (events.hasListenersFor(EventType.REMOVED)) {
-      V old = decode(store.getAndDelete(redisKey));
-      removed = old != null;
-      if (removed) {
-        events.removed(key, old);
+      if (events.hasListenersFor(EventType.REMOVED)) {
+        V old = decode(store.getAndDelete(redisKey));
+        removed = old != null;
+        if (removed) {
+          events.removed(key, old);
+        }
+      } else {
+        removed = store.delete(redisKey);
       }
-    } else {
-      removed = store.delete(redisKey);
-    }
     } catch (RedisOperationException e) {
       failures.removalFailed(redisKey, e);
     } finally {
@@ -724,18 +728,18 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     boolean[] present = new boolean[1];
     boolean removed = false;
     try {
-    removed = casLoop(redisKey, current -> {
-      V old = decode(current);
-      present[0] = old != null;
-      if (old == null) {
-        return Change.none(false);
-      }
-      if (!old.equals(oldValue)) {
-        return Change.touch(expiry.access(), false);
-      }
-      deleteThrough(key);
-      return Change.delete(true, () -> events.removed(key, old));
-    });
+      removed = casLoop(redisKey, current -> {
+        V old = decode(current);
+        present[0] = old != null;
+        if (old == null) {
+          return Change.none(false);
+        }
+        if (!old.equals(oldValue)) {
+          return Change.touch(expiry.access(), false);
+        }
+        deleteThrough(key);
+        return Change.delete(true, () -> events.removed(key, old));
+      });
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
     } finally {
@@ -857,20 +861,20 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     }
     long removed = 0;
     try {
-    if (events.hasListenersFor(EventType.REMOVED)) {
-      List<byte[]> old = store.getAndDeleteAll(redisKeys);
-      for (int i = 0; i < toRemove.size(); i++) {
-        V value = decode(old.get(i));
-        if (old.get(i) != null) {
-          removed++;
+      if (events.hasListenersFor(EventType.REMOVED)) {
+        List<byte[]> old = store.getAndDeleteAll(redisKeys);
+        for (int i = 0; i < toRemove.size(); i++) {
+          V value = decode(old.get(i));
+          if (old.get(i) != null) {
+            removed++;
+          }
+          if (value != null) {
+            events.removed(toRemove.get(i), value);
+          }
         }
-        if (value != null) {
-          events.removed(toRemove.get(i), value);
-        }
+      } else {
+        removed = store.deleteAll(redisKeys);
       }
-    } else {
-      removed = store.deleteAll(redisKeys);
-    }
     } catch (RedisOperationException e) {
       redisKeys.forEach(k -> failures.removalFailed(k, e));
     } finally {
@@ -897,16 +901,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     if (near != null) {
       near.clear();
     }
-    Iterator<byte[]> scan = store.scan(layout.namespacePattern());
-    List<byte[]> batch = new ArrayList<>();
-    while (scan.hasNext()) {
-      batch.add(scan.next());
-      if (batch.size() == 500 || !scan.hasNext()) {
-        store.deleteAll(batch);
-        batch = new ArrayList<>();
-      }
-    }
+    store.deleteMatching(layout.namespacePattern());
   }
+
 
   // ---------------------------------------------------------------- entry processors
 
@@ -920,22 +917,22 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     Object[] result = new Object[1];
     boolean[] counted = new boolean[1];
     try {
-    casLoop(redisKey, current -> {
-      V value = decode(current);
-      if (statsOn() && !counted[0]) {
-        counted[0] = true;
-        recordGetOutcome(value != null, start);
-      }
-      ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, value, isReadThrough() ? loader : null);
-      try {
-        result[0] = processor.process(entry, arguments);
-      } catch (CacheException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new EntryProcessorException(e);
-      }
-      return processorChange(key, entry);
-    });
+      casLoop(redisKey, current -> {
+        V value = decode(current);
+        if (statsOn() && !counted[0]) {
+          counted[0] = true;
+          recordGetOutcome(value != null, start);
+        }
+        ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, value, isReadThrough() ? loader : null);
+        try {
+          result[0] = processor.process(entry, arguments);
+        } catch (CacheException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new EntryProcessorException(e);
+        }
+        return processorChange(key, entry);
+      });
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
     } finally {
@@ -1367,16 +1364,21 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     }
   }
 
+  /** The near cache's key: the key itself for simple key types, else its text (see the manager's nearKeyOf). */
+  private Object nearKey(K key) {
+    return nearByKeyObject ? key : keys.encode(key);
+  }
+
   /** A value from the near cache, or null: absent, not live, or bytes that do not decode. */
-  private V nearHit(String keyText) {
-    NearCache.Hit<V> hit = near.get(keyText);
-    return hit == null ? null : hit.value(this::decode);
+  private V nearHit(K key) {
+    NearCache.Hit<V> hit = near.get(nearKey(key));
+    return hit == null ? null : hit.value(decoder);
   }
 
   /** Drops this JVM's near entry after its own write, so it reads its writes. */
   private void nearInvalidate(K key) {
     if (near != null) {
-      near.invalidate(keys.encode(key));
+      near.invalidate(nearKey(key));
     }
   }
 

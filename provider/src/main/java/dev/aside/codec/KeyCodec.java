@@ -1,11 +1,5 @@
 package dev.aside.codec;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -40,6 +34,14 @@ public final class KeyCodec<K> {
     this.classLoader = Objects.requireNonNull(classLoader);
   }
 
+  /**
+   * Whether keys of this declared type decode from their text with plain JDK parsing (String, boxed
+   * primitives, UUID) — so decoding them runs no user code and may happen on any thread.
+   */
+  public static boolean isSimpleType(Class<?> type) {
+    return type == String.class || simpleTagOf(type) != 0;
+  }
+
   public String encode(K key) {
     Objects.requireNonNull(key);
     if (key instanceof String s) {
@@ -57,7 +59,7 @@ public final class KeyCodec<K> {
       // e.g. the Character '{': keep braces out of the hash tag.
     }
     if (key instanceof Serializable) {
-      return "~O" + B64.encodeToString(serialize(key));
+      return "~O" + B64.encodeToString(JavaSerialization.serialize(key));
     }
     throw new IllegalArgumentException("Cannot use a " + key.getClass().getName()
         + " as a key: keys must be String, a boxed primitive, UUID or Serializable");
@@ -98,7 +100,7 @@ public final class KeyCodec<K> {
         yield text.charAt(0);
       }
       case 'U' -> UUID.fromString(text);
-      case 'O' -> deserialize(B64D.decode(text));
+      case 'O' -> JavaSerialization.deserialize(B64D.decode(text), 0, filter, classLoader);
       default -> throw new UndecodableValueException("unknown key type tag '" + tag + "'");
     };
   }
@@ -144,34 +146,5 @@ public final class KeyCodec<K> {
     return 0;
   }
 
-  private static byte[] serialize(Object key) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(key);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("Cannot serialize key of type " + key.getClass().getName(), e);
-    }
-    return bytes.toByteArray();
-  }
 
-  private Object deserialize(byte[] bytes) throws UndecodableValueException {
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
-      {
-        setObjectInputFilter(filter.filter());
-      }
-
-      @Override
-      protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-        try {
-          return Class.forName(desc.getName(), false, classLoader);
-        } catch (ClassNotFoundException e) {
-          return super.resolveClass(desc);
-        }
-      }
-    }) {
-      return in.readObject();
-    } catch (IOException | ClassNotFoundException | RuntimeException e) {
-      throw new UndecodableValueException("serialized key rejected or corrupt: " + e.getMessage(), e);
-    }
-  }
 }

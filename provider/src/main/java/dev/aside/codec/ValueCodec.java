@@ -5,13 +5,7 @@ import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +72,7 @@ public final class ValueCodec<V> {
         throw new IllegalArgumentException("Cannot encode " + value.getClass().getName() + " as JSON", e);
       }
     } else if (value instanceof Serializable) {
-      return tagged('O', serialize(value));
+      return tagged('O', JavaSerialization.serialize(value));
     }
     throw new IllegalArgumentException("Cannot store a " + value.getClass().getName()
         + ": it is not Serializable; declare it as the cache's value type to store it as JSON");
@@ -103,7 +97,7 @@ public final class ValueCodec<V> {
         case 'C' -> character(bytes, from);
         case 'b' -> Arrays.copyOfRange(bytes, from, bytes.length);
         case 'j' -> json(bytes, from);
-        case 'O' -> deserialize(bytes, from);
+        case 'O' -> JavaSerialization.deserialize(bytes, from, filter, classLoader);
         default -> throw new UndecodableValueException("unknown value type tag '" + tag + "'");
       };
     } catch (NumberFormatException e) {
@@ -127,24 +121,7 @@ public final class ValueCodec<V> {
     }
   }
 
-  private Object deserialize(byte[] bytes, int from) throws UndecodableValueException {
-    try (ObjectInputStream in = new FilteredObjectInputStream(
-        new ByteArrayInputStream(bytes, from, bytes.length - from), filter, classLoader)) {
-      return in.readObject();
-    } catch (IOException | ClassNotFoundException | RuntimeException e) {
-      throw new UndecodableValueException("Java-serialized value rejected or corrupt: " + e.getMessage(), e);
-    }
-  }
 
-  private static byte[] serialize(Object value) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(value);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("Cannot serialize " + value.getClass().getName(), e);
-    }
-    return bytes.toByteArray();
-  }
 
   /** The string's chars as they are, two bytes each; unlike a charset encoder it keeps lone surrogates. */
   private static byte[] utf16(String s) {
@@ -239,27 +216,6 @@ public final class ValueCodec<V> {
       return true;
     } catch (NoSuchMethodException e) {
       return type.isRecord();
-    }
-  }
-
-  /** An ObjectInputStream that resolves classes through the cache's class loader, behind the allowlist. */
-  private static final class FilteredObjectInputStream extends ObjectInputStream {
-    private final ClassLoader classLoader;
-
-    FilteredObjectInputStream(InputStream in, DeserializationFilter filter, ClassLoader classLoader)
-        throws IOException {
-      super(in);
-      this.classLoader = classLoader;
-      setObjectInputFilter(filter.filter());
-    }
-
-    @Override
-    protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-      try {
-        return Class.forName(desc.getName(), false, classLoader);
-      } catch (ClassNotFoundException e) {
-        return super.resolveClass(desc);
-      }
     }
   }
 }

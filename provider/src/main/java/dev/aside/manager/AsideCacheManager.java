@@ -118,11 +118,32 @@ public final class AsideCacheManager implements CacheManager {
     KeyCodec<K> keys = new KeyCodec<>(config.getKeyType(), filter, classLoader);
     ValueCodec<V> values = new ValueCodec<>(config.getValueType(), filter, classLoader);
     KeyLayout layout = new KeyLayout(settings.prefix(), cacheName);
-    NearCache<String, V> near = config.getNearCacheMaxEntries() == 0 ? null
-        : NearCache.forKeyText(new NearCacheSettings(config.getNearCacheMaxEntries(), config.getNearCacheLifetime()),
-            invalidationFeed(), layout, config.isStoreByValue());
+    NearCache<Object, V> near = config.getNearCacheMaxEntries() == 0 ? null
+        : new NearCache<>(new NearCacheSettings(config.getNearCacheMaxEntries(), config.getNearCacheLifetime()),
+            invalidationFeed(), layout.namespace(), nearKeyOf(config.getKeyType(), keys, layout),
+            config.isStoreByValue());
     return new AsideCache<>(cacheName, this, jmxUri, config, keys, values, layout, store, invalidations, near,
         executor, () -> caches.remove(cacheName));
+  }
+
+  /**
+   * How an invalidated Redis key maps back to a near-cache key: the key object itself for simple
+   * key types (decoded with plain JDK parsing, safe on Lettuce's event loop), else the key text,
+   * so no user code (a key's readObject) ever runs there. Must match {@code AsideCache#nearKey}.
+   */
+  private static <K> java.util.function.Function<byte[], Object> nearKeyOf(Class<K> keyType, KeyCodec<K> keys,
+      KeyLayout layout) {
+    if (!KeyCodec.isSimpleType(keyType)) {
+      return layout::keyText;
+    }
+    return redisKey -> {
+      String text = layout.keyText(redisKey);
+      try {
+        return text == null ? null : keys.decode(text);
+      } catch (dev.aside.codec.UndecodableValueException e) {
+        return null;
+      }
+    };
   }
 
   /** The manager's one invalidation connection (client tracking), opened with the first near cache. */
@@ -193,21 +214,11 @@ public final class AsideCacheManager implements CacheManager {
       cache.purge();
       cache.close();
     } else {
-      purge(new KeyLayout(settings.prefix(), cacheName));
+      store.deleteMatching(new KeyLayout(settings.prefix(), cacheName).namespacePattern());
     }
   }
 
-  private void purge(KeyLayout layout) {
-    List<byte[]> batch = new ArrayList<>();
-    var scan = store.scan(layout.namespacePattern());
-    while (scan.hasNext()) {
-      batch.add(scan.next());
-      if (batch.size() == 500 || !scan.hasNext()) {
-        store.deleteAll(batch);
-        batch = new ArrayList<>();
-      }
-    }
-  }
+
 
   @Override
   public void enableManagement(String cacheName, boolean enabled) {

@@ -2,7 +2,6 @@ package dev.aside.near;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import dev.aside.redis.KeyLayout;
 import dev.aside.redis.Ttl;
 import java.math.BigDecimal;
@@ -101,7 +100,9 @@ public final class NearCache<K, V> implements AutoCloseable {
     this.metrics = new NearCacheMetrics(this::size, feed::isLive);
     this.store = Caffeine.newBuilder()
         .maximumSize(settings.maxEntries())
-        .expireAfter(new Lifetime<K, V>())
+        // Reads check each entry's deadline themselves; Caffeine's time-based expiry would only
+        // add a clock read and timer-wheel upkeep to every hit. Expired entries go with the size
+        // bound, an invalidation or a clear.
         .removalListener((K key, Hit<V> hit, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
           if (cause.wasEvicted()) {
             metrics.recordEviction();
@@ -425,20 +426,5 @@ public final class NearCache<K, V> implements AutoCloseable {
   }
 
   /** Each entry expires at its own deadline; reads do not extend it. */
-  private static final class Lifetime<K, V> implements Expiry<K, Hit<V>> {
-    @Override
-    public long expireAfterCreate(K key, Hit<V> hit, long currentTime) {
-      return Math.max(0, hit.deadlineNanos - currentTime);
-    }
 
-    @Override
-    public long expireAfterUpdate(K key, Hit<V> hit, long currentTime, long currentDuration) {
-      return Math.max(0, hit.deadlineNanos - currentTime);
-    }
-
-    @Override
-    public long expireAfterRead(K key, Hit<V> hit, long currentTime, long currentDuration) {
-      return currentDuration;
-    }
-  }
 }

@@ -231,8 +231,18 @@ public final class RedisStore {
     unlinkAll(keys);
   }
 
-  /** Deletes every key matching {@code pattern}, bypassing the breaker (replay of an overflowed invalidation queue). */
+  /** Deletes every key matching {@code pattern}: SCAN in batches, UNLINK each batch (never KEYS). */
+  public void deleteMatching(String pattern) {
+    checkBreaker("SCAN");
+    unlinkMatching(pattern);
+  }
+
+  /** {@link #deleteMatching}, bypassing the breaker: the replay of an overflowed invalidation queue. */
   public void replayClear(String pattern) {
+    unlinkMatching(pattern);
+  }
+
+  private void unlinkMatching(String pattern) {
     Iterator<byte[]> scan = ScanIterator.scan(connection.sync(), ScanArgs.Builder.matches(pattern).limit(SCAN_BATCH));
     List<byte[]> batch = new ArrayList<>();
     while (scan.hasNext()) {
