@@ -93,6 +93,8 @@ final class NearScenario implements Scenario {
         asideOps[r] = measure(aside, keys, seconds);
         caffeineOps[r] = measure(caffeine, keys, seconds);
       }
+      var near = aside.unwrap(dev.aside.cache.AsideCache.class).nearCacheMetrics();
+      environment.err().printf("near cache of the throughput run: %,d hits, %,d misses%n", near.getHits(), near.getMisses());
       double asideMedian = median(asideOps);
       double caffeineMedian = median(caffeineOps);
       double ratio = asideMedian / caffeineMedian;

@@ -20,7 +20,7 @@ import dev.aside.redis.RedisOperationException;
 import dev.aside.redis.RedisStore;
 import dev.aside.resilience.FailurePolicy;
 import dev.aside.resilience.InvalidationQueue;
-import dev.aside.redis.RedisStore.CasAction;
+import dev.aside.cache.CompareAndSet.Change;
 import dev.aside.redis.RedisStore.Outcome;
 import dev.aside.redis.RedisStore.PutResult;
 import dev.aside.redis.Ttl;
@@ -29,13 +29,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -65,18 +63,21 @@ import org.slf4j.LoggerFactory;
  * <p>Two write paths. When the expiry policy is one of the JCache standard policies its TTLs are
  * known up front, and each operation is one Redis command or script ({@code SET [NX|XX] [GET]},
  * {@code GETDEL}, {@code put.lua}). Otherwise, and whenever the spec makes a side effect (an expiry
- * policy call, a cache writer call) depend on the entry's current state, the operation reads the
- * entry, decides locally exactly as the spec says, and writes with a compare-and-set on the bytes
- * it read ({@code cas.lua}), retrying a bounded number of times if another client got there first.
- * {@code invoke} always takes that path, which makes it atomic across JVMs without locks.
+ * policy call, a cache writer call) depend on the entry's current state, the operation goes through
+ * {@link CompareAndSet}: read, decide exactly as the spec says, write only if unchanged. {@code invoke}
+ * always takes that path, which makes it atomic across JVMs without locks. Misses of a read-through
+ * cache go to {@link dev.aside.load.ReadThrough}; what a Redis failure becomes is decided by
+ * {@link dev.aside.resilience.FailurePolicy}; hot entries may be served by a
+ * {@link dev.aside.near.NearCache}.
  *
- * <p>Invariants: user code (loaders, writers, listeners, processors, expiry policies) runs on the
- * caller's thread or the manager's executor, never on a Lettuce event-loop thread; a value that
- * does not decode is a miss (counted in {@link #undecodableReads()}), never an exception to a reader.
+ * <p>Invariants: every write or removal voids the entry's read-through lease before it reaches
+ * Redis, and drops this JVM's near-cache entry before and after; user code (loaders, writers,
+ * listeners, processors, expiry policies) runs on the caller's thread or the manager's executor,
+ * never on a Lettuce event-loop thread; a value that does not decode is a miss (counted in
+ * {@link #undecodableReads()}), never an exception to a reader.
  */
 public final class AsideCache<K, V> implements Cache<K, V> {
   private static final Logger log = LoggerFactory.getLogger(AsideCache.class);
-  private static final int MAX_CAS_ATTEMPTS = 2_000;
 
   private final String name;
   private final CacheManager manager;
@@ -99,6 +100,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   private final java.util.function.Function<byte[], V> decoder = this::decode;
   private final ReadThrough<K, V> readThrough;
   private final FailurePolicy failures;
+  private final CompareAndSet cas;
   private final NearCache<Object, V> near;
   private final boolean nearByKeyObject;
   private final int maxValueBytes;
@@ -133,6 +135,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
             aside.getMaxValueBytes()));
     this.failures = new FailurePolicy(name, layout.namespace(), aside.getWriteFailures(), invalidations, readPath);
     this.maxValueBytes = aside.getMaxValueBytes();
+    this.cas = new CompareAndSet(store, this::voidLease, name);
     this.writer = config.getCacheWriterFactory() == null ? null
         : (CacheWriter<K, V>) config.getCacheWriterFactory().create();
     for (CacheEntryListenerConfiguration<K, V> listener : config.getCacheEntryListenerConfigurations()) {
@@ -358,7 +361,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       publishWrite(key, value, result);
       return;
     }
-    casLoop(redisKey, current -> {
+    cas.run(redisKey, current -> {
       if (current != null && !replace) {
         return Change.none(null);
       }
@@ -396,7 +399,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
           stored = result.outcome() != Outcome.UNCHANGED;
         }
       } else {
-        stored = casLoop(redisKey, current -> writeChange(key, value, bytes, current));
+        stored = cas.run(redisKey, current -> writeChange(key, value, bytes, current));
       }
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
@@ -431,7 +434,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
         }
       } else {
         Object[] previous = new Object[1];
-        stored = casLoop(redisKey, current -> {
+        stored = cas.run(redisKey, current -> {
           previous[0] = decode(current);
           return writeChange(key, value, bytes, current);
         });
@@ -534,7 +537,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
           publishWrite(key, value, result);
           stored = result.outcome() != Outcome.UNCHANGED;
         } else {
-          stored = casLoop(redisKey, current -> writeChange(key, value, bytes, current));
+          stored = cas.run(redisKey, current -> writeChange(key, value, bytes, current));
         }
         if (stored && statsOn()) {
           statistics.recordPuts(1);
@@ -564,7 +567,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
           events.created(key, value);
         }
       } else {
-        stored = casLoop(redisKey, current -> {
+        stored = cas.run(redisKey, current -> {
           if (current != null) {
             return Change.none(false);
           }
@@ -620,7 +623,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
           publishUpdated(key, value, (V) previous[0]);
         }
       } else {
-        replaced = casLoop(redisKey, current -> {
+        replaced = cas.run(redisKey, current -> {
           if (current == null) {
             return Change.none(false);
           }
@@ -661,7 +664,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     boolean[] present = new boolean[1];
     boolean replaced = false;
     try {
-      replaced = casLoop(redisKey, current -> {
+      replaced = cas.run(redisKey, current -> {
         V old = decode(current);
         present[0] = old != null;
         if (old == null) {
@@ -728,7 +731,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     boolean[] present = new boolean[1];
     boolean removed = false;
     try {
-      removed = casLoop(redisKey, current -> {
+      removed = cas.run(redisKey, current -> {
         V old = decode(current);
         present[0] = old != null;
         if (old == null) {
@@ -917,7 +920,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     Object[] result = new Object[1];
     boolean[] counted = new boolean[1];
     try {
-      casLoop(redisKey, current -> {
+      cas.run(redisKey, current -> {
         V value = decode(current);
         if (statsOn() && !counted[0]) {
           counted[0] = true;
@@ -1018,157 +1021,46 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     return results;
   }
 
-  // ---------------------------------------------------------------- the general write path
-
-  /** A decision of the general path: what to write if the entry still holds the bytes read, and what follows. */
-  private record Change<R>(CasAction action, byte[] value, long ttl, R result, Runnable onCommit) {
-    static <R> Change<R> none(R result) {
-      return new Change<>(null, null, 0, result, () -> {});
-    }
-
-    static <R> Change<R> set(byte[] value, long ttl, R result, Runnable onCommit) {
-      return new Change<>(CasAction.SET, value, ttl, result, onCommit);
-    }
-
-    static <R> Change<R> delete(R result, Runnable onCommit) {
-      return new Change<>(CasAction.DELETE, null, Ttl.EXPIRED, result, onCommit);
-    }
-
-    static <R> Change<R> touch(long ttl, R result) {
-      return ttl == Ttl.KEEP ? none(result) : new Change<>(CasAction.TOUCH, null, ttl, result, () -> {});
-    }
-  }
-
-  /** Decides a change from the entry's current bytes (null when absent). */
-  @FunctionalInterface
-  private interface Decision<R> {
-    Change<R> decide(byte[] current);
-  }
-
-  /**
-   * Read, decide, compare-and-set; on conflict read again. The decision runs user code (expiry
-   * policy, writer, processor) and may run again on a retry; events and statistics follow only
-   * the attempt that committed.
-   */
-  private <R> R casLoop(byte[] redisKey, Decision<R> decision) {
-    for (int attempt = 1; ; attempt++) {
-      byte[] current = store.get(redisKey);
-      Change<R> change = decision.decide(current);
-      if (change.action() != null && change.action() != CasAction.TOUCH && readThrough != null
-          && readThrough.usesLeases()) {
-        store.voidLeaseAsync(redisKey);
-      }
-      if (change.action() == null
-          || store.compareAndSet(redisKey, current, change.action(), change.value(), change.ttl())) {
-        change.onCommit().run();
-        return change.result();
-      }
-      if (attempt == MAX_CAS_ATTEMPTS) {
-        throw new CacheException("Gave up after " + attempt + " conflicting concurrent updates of one entry of cache "
-            + name);
-      }
-      backOff(attempt);
-    }
-  }
-
-  /** Randomized exponential back-off between compare-and-set attempts (up to 2 ms), so contenders spread out. */
-  private static void backOff(int attempt) {
-    if (attempt < 3) {
-      Thread.onSpinWait();
-      return;
-    }
-    long maxMicros = 1L << Math.min(attempt, 11);
-    java.util.concurrent.locks.LockSupport.parkNanos(
-        java.util.concurrent.ThreadLocalRandom.current().nextLong(maxMicros * 1_000) + 1_000);
-  }
-
   // ---------------------------------------------------------------- iteration
 
   @Override
   public Iterator<Cache.Entry<K, V>> iterator() {
     checkOpen();
-    return new EntryIterator(store.scan(layout.entryPattern()));
+    return new EntryIterator<>(this, store.scan(layout.entryPattern()));
   }
 
-  /** Walks the cache's keys with SCAN, fetching values in batches; entries removed meanwhile are skipped. */
-  private final class EntryIterator implements Iterator<Cache.Entry<K, V>> {
-    private final Iterator<byte[]> scan;
-    private final List<Cache.Entry<K, V>> buffer = new ArrayList<>();
-    private final List<byte[]> bufferKeys = new ArrayList<>();
-    private int position;
-    private Cache.Entry<K, V> last;
+  RedisStore store() {
+    return store;
+  }
 
-    EntryIterator(Iterator<byte[]> scan) {
-      this.scan = scan;
+  /** An entry handed out by the iterator: a hit, and an access for expiry. */
+  void iterated(byte[] redisKey) {
+    touch(redisKey);
+    if (statsOn()) {
+      statistics.recordHits(1);
     }
+  }
 
-    @Override
-    public boolean hasNext() {
-      while (position == buffer.size() && scan.hasNext()) {
-        fill();
-      }
-      return position < buffer.size();
+  /** {@code iterator().remove()}: a removal through the writer, with its event and statistics. */
+  void removeIterated(K key) {
+    checkOpen();
+    long start = System.nanoTime();
+    deleteThrough(key);
+    byte[] redisKey = writeKey(key);
+    V old = null;
+    try {
+      old = decode(store.getAndDelete(redisKey));
+    } catch (RedisOperationException e) {
+      failures.removalFailed(redisKey, e);
+    } finally {
+      nearInvalidate(key);
     }
-
-    private void fill() {
-      buffer.clear();
-      bufferKeys.clear();
-      position = 0;
-      List<byte[]> redisKeys = new ArrayList<>();
-      while (scan.hasNext() && redisKeys.size() < 100) {
-        redisKeys.add(scan.next());
-      }
-      List<byte[]> found = store.getAll(redisKeys);
-      for (int i = 0; i < redisKeys.size(); i++) {
-        K key = decodeKey(redisKeys.get(i));
-        V value = decode(found.get(i));
-        if (key != null && value != null) {
-          buffer.add(new AsideEntry<>(key, value));
-          bufferKeys.add(redisKeys.get(i));
-        }
-      }
-    }
-
-    @Override
-    public Cache.Entry<K, V> next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      // An entry counts as read (a hit, an access for expiry) when it is handed out, not when prefetched.
-      touch(bufferKeys.get(position));
+    if (old != null) {
+      events.removed(key, old);
       if (statsOn()) {
-        statistics.recordHits(1);
+        statistics.recordRemovals(1);
+        statistics.recordRemoveTimeNanos(System.nanoTime() - start);
       }
-      last = buffer.get(position++);
-      return last;
-    }
-
-    @Override
-    public void remove() {
-      if (last == null) {
-        throw new IllegalStateException("next() has not been called, or remove() was already called");
-      }
-      checkOpen();
-      long start = System.nanoTime();
-      K key = last.getKey();
-      deleteThrough(key);
-      byte[] redisKey = writeKey(key);
-      V old = null;
-      try {
-        old = decode(store.getAndDelete(redisKey));
-      } catch (RedisOperationException e) {
-        failures.removalFailed(redisKey, e);
-      } finally {
-        nearInvalidate(key);
-      }
-      if (old != null) {
-        events.removed(key, old);
-        if (statsOn()) {
-          statistics.recordRemovals(1);
-          statistics.recordRemoveTimeNanos(System.nanoTime() - start);
-        }
-      }
-      last = null;
     }
   }
 
@@ -1229,6 +1121,11 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   /** Reads whose bytes did not decode (foreign, corrupt or disallowed) and were treated as misses. */
   public long undecodableReads() {
     return readPath.getUndecodableReads();
+  }
+
+  /** The near cache's metrics (hits, misses, invalidations, stale fills dropped…), or null without a near cache. */
+  public dev.aside.near.NearCacheMetrics nearCacheMetrics() {
+    return near == null ? null : near.metrics();
   }
 
   /** The read-path metrics of this cache (loads, coalesced waits, leases, negative hits, refreshes…), also on JMX. */
@@ -1313,7 +1210,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     return out;
   }
 
-  private K decodeKey(byte[] redisKey) {
+  K decodeKey(byte[] redisKey) {
     String text = layout.keyText(redisKey);
     if (text == null) {
       return null;
@@ -1328,7 +1225,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   }
 
   /** Decodes stored bytes; anything that does not decode is a miss plus a metric. */
-  private V decode(byte[] bytes) {
+  V decode(byte[] bytes) {
     if (bytes == null || ValueFormat.isTombstone(bytes)) {
       return null;
     }
@@ -1348,10 +1245,14 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   private byte[] writeKey(K key) {
     nearInvalidate(key);
     byte[] redisKey = redisKey(key);
+    voidLease(redisKey);
+    return redisKey;
+  }
+
+  private void voidLease(byte[] redisKey) {
     if (readThrough != null && readThrough.usesLeases()) {
       store.voidLeaseAsync(redisKey);
     }
-    return redisKey;
   }
 
   /** Applies the access TTL after a hit, when the policy asks for one. */

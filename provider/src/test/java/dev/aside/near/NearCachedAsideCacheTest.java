@@ -62,9 +62,7 @@ class NearCachedAsideCacheTest {
   }
 
   private static NearCacheMetrics metrics(Cache<?, ?> cache) throws Exception {
-    var field = AsideCache.class.getDeclaredField("near");
-    field.setAccessible(true);
-    return ((NearCache<?, ?>) field.get(cache.unwrap(AsideCache.class))).metrics();
+    return cache.unwrap(AsideCache.class).nearCacheMetrics();
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {

@@ -1,0 +1,90 @@
+package dev.aside.cache;
+
+import dev.aside.redis.RedisStore;
+import dev.aside.redis.RedisStore.CasAction;
+import dev.aside.redis.Ttl;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import javax.cache.CacheException;
+
+/**
+ * The general write path of a cache: read an entry, decide locally exactly as the spec says, and
+ * write only if the entry still holds the bytes that were read ({@code cas.lua}); on conflict read
+ * again, with randomized exponential back-off.
+ *
+ * <p>The decision runs user code (expiry policy, writer, entry processor) and may run again on a
+ * retry; events and statistics follow only the attempt that committed ({@link Change#onCommit}).
+ * That makes {@code invoke} and every state-dependent operation atomic across JVMs without locks.
+ */
+final class CompareAndSet {
+  private static final int MAX_ATTEMPTS = 2_000;
+
+  private final RedisStore store;
+  private final Consumer<byte[]> beforeWrite;
+  private final String cacheName;
+
+  /** @param beforeWrite runs ahead of every write or removal (the cache voids the entry's lease there) */
+  CompareAndSet(RedisStore store, Consumer<byte[]> beforeWrite, String cacheName) {
+    this.store = Objects.requireNonNull(store);
+    this.beforeWrite = Objects.requireNonNull(beforeWrite);
+    this.cacheName = Objects.requireNonNull(cacheName);
+  }
+
+  /** What to write if the entry still holds the bytes read, what to answer, and what follows a commit. */
+  record Change<R>(CasAction action, byte[] value, long ttl, R result, Runnable onCommit) {
+    static <R> Change<R> none(R result) {
+      return new Change<>(null, null, 0, result, () -> {});
+    }
+
+    static <R> Change<R> set(byte[] value, long ttl, R result, Runnable onCommit) {
+      return new Change<>(CasAction.SET, value, ttl, result, onCommit);
+    }
+
+    static <R> Change<R> delete(R result, Runnable onCommit) {
+      return new Change<>(CasAction.DELETE, null, Ttl.EXPIRED, result, onCommit);
+    }
+
+    static <R> Change<R> touch(long ttl, R result) {
+      return ttl == Ttl.KEEP ? none(result) : new Change<>(CasAction.TOUCH, null, ttl, result, () -> {});
+    }
+  }
+
+  /** Decides a change from the entry's current bytes (null when absent). */
+  @FunctionalInterface
+  interface Decision<R> {
+    Change<R> decide(byte[] current);
+  }
+
+  /** Read, decide, compare-and-set, until a change commits (or nothing is to be written). */
+  <R> R run(byte[] redisKey, Decision<R> decision) {
+    for (int attempt = 1; ; attempt++) {
+      byte[] current = store.get(redisKey);
+      Change<R> change = decision.decide(current);
+      if (change.action() != null && change.action() != CasAction.TOUCH) {
+        beforeWrite.accept(redisKey);
+      }
+      if (change.action() == null
+          || store.compareAndSet(redisKey, current, change.action(), change.value(), change.ttl())) {
+        change.onCommit().run();
+        return change.result();
+      }
+      if (attempt == MAX_ATTEMPTS) {
+        throw new CacheException("Gave up after " + attempt + " conflicting concurrent updates of one entry of cache "
+            + cacheName);
+      }
+      backOff(attempt);
+    }
+  }
+
+  /** Randomized exponential back-off between attempts (up to about 2 ms), so contenders spread out. */
+  private static void backOff(int attempt) {
+    if (attempt < 3) {
+      Thread.onSpinWait();
+      return;
+    }
+    long maxMicros = 1L << Math.min(attempt, 11);
+    LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(maxMicros * 1_000) + 1_000);
+  }
+}

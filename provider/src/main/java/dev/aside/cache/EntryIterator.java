@@ -1,0 +1,75 @@
+package dev.aside.cache;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import javax.cache.Cache;
+
+/**
+ * Iterates a cache: walks its keys with {@code SCAN} and fetches their values with {@code MGET}, a
+ * batch at a time. Entries removed meanwhile are skipped, and so are tombstones and bytes that do
+ * not decode. An entry counts as read (a hit, an access for expiry) when it is handed out, not when
+ * it is prefetched.
+ */
+final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
+  private static final int BATCH = 100;
+
+  private final AsideCache<K, V> cache;
+  private final Iterator<byte[]> scan;
+  private final List<Cache.Entry<K, V>> buffer = new ArrayList<>();
+  private final List<byte[]> bufferKeys = new ArrayList<>();
+  private int position;
+  private Cache.Entry<K, V> last;
+
+  EntryIterator(AsideCache<K, V> cache, Iterator<byte[]> scan) {
+    this.cache = cache;
+    this.scan = scan;
+  }
+
+  @Override
+  public boolean hasNext() {
+    while (position == buffer.size() && scan.hasNext()) {
+      fill();
+    }
+    return position < buffer.size();
+  }
+
+  private void fill() {
+    buffer.clear();
+    bufferKeys.clear();
+    position = 0;
+    List<byte[]> redisKeys = new ArrayList<>(BATCH);
+    while (scan.hasNext() && redisKeys.size() < BATCH) {
+      redisKeys.add(scan.next());
+    }
+    List<byte[]> found = cache.store().getAll(redisKeys);
+    for (int i = 0; i < redisKeys.size(); i++) {
+      K key = cache.decodeKey(redisKeys.get(i));
+      V value = cache.decode(found.get(i));
+      if (key != null && value != null) {
+        buffer.add(new AsideEntry<>(key, value));
+        bufferKeys.add(redisKeys.get(i));
+      }
+    }
+  }
+
+  @Override
+  public Cache.Entry<K, V> next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    cache.iterated(bufferKeys.get(position));
+    last = buffer.get(position++);
+    return last;
+  }
+
+  @Override
+  public void remove() {
+    if (last == null) {
+      throw new IllegalStateException("next() has not been called, or remove() was already called");
+    }
+    cache.removeIterated(last.getKey());
+    last = null;
+  }
+}
