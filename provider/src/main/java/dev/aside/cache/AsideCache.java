@@ -150,6 +150,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     }
     MBeanRegistrar.register(readPath, MBeanKind.READ_PATH, managerUriForJmx, name);
     if (near != null) {
+      near.countHits(config.isStatisticsEnabled());
       MBeanRegistrar.register(near.metrics(), MBeanKind.NEAR_CACHE, managerUriForJmx, name);
     }
   }
@@ -1095,6 +1096,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   /** Turns statistics on or off, registering or unregistering the statistics MXBean. */
   public void setStatisticsEnabled(boolean enabled) {
     configuration.setStatisticsEnabled(enabled);
+    if (near != null) {
+      near.countHits(enabled);
+    }
     if (enabled) {
       MBeanRegistrar.register(statistics, MBeanKind.STATISTICS, managerUriForJmx, name);
     } else {

@@ -74,6 +74,8 @@ public final class NearCache<K, V> implements AutoCloseable {
   private final ConcurrentHashMap<K, Token> pending = new ConcurrentHashMap<>();
   /** Bumped by every full clear: entries and reservations of an older epoch are dead. */
   private final AtomicLong epoch = new AtomicLong();
+  /* Hits are counted only on request: a shared counter written on every hit is the costliest part of the hit path. */
+  private volatile boolean countingHits = true;
   private final AtomicLong reserveCount = new AtomicLong();
   private final long capNanos;
   private final NearCacheMetrics metrics;
@@ -130,14 +132,21 @@ public final class NearCache<K, V> implements AutoCloseable {
 
   // ---------------------------------------------------------------- reads
 
+  /** Whether hits are counted in {@link #metrics()}; the cache ties this to its statistics being enabled. */
+  public void countHits(boolean counting) {
+    this.countingHits = counting;
+  }
+
   /** The entry held for {@code key}, or null (a miss) if none, or if invalidations are not live. */
   public Hit<V> get(K key) {
-    long now = System.nanoTime();
+    long now = CoarseClock.now();
     long session = feed.liveSession(now);
     if (session != 0 && !closed) {
       Hit<V> hit = store.getIfPresent(key);
       if (hit != null && hit.session == session && hit.epoch == epoch.get() && hit.deadlineNanos - now > 0) {
-        metrics.recordHit();
+        if (countingHits) {
+          metrics.recordHit();
+        }
         return hit;
       }
     }
@@ -188,7 +197,8 @@ public final class NearCache<K, V> implements AutoCloseable {
     boolean share = value != null && (!storeByValue || isImmutable(value));
     long cap = capNanos;
     long lifetime = ttlMillis == Ttl.ETERNAL ? cap : Math.min(cap, TimeUnit.MILLISECONDS.toNanos(ttlMillis));
-    long deadline = reservation.startNanos + lifetime;
+    // Set early by the coarse clock's lag, so a hit checked against that clock never outlives the TTL.
+    long deadline = reservation.startNanos + lifetime - CoarseClock.MAX_LAG_NANOS;
     if ((ttlMillis <= 0 && ttlMillis != Ttl.ETERNAL) || (!share && bytes == null)
         || deadline - System.nanoTime() <= 0) {
       // Nothing to keep. Any other holder of the token could only have read a value written since, whose

@@ -2,7 +2,7 @@ package dev.aside.near;
 
 /** JMX view of one cache's near-cache counters; see {@link NearCacheMetrics}. */
 public interface NearCacheMetricsMXBean {
-  /** Lookups answered from this JVM's memory. */
+  /** Lookups answered from this JVM's memory, counted while the cache's statistics are enabled. */
   long getHits();
 
   /** Lookups that had to go to Redis (also every lookup while invalidations are not live). */
