@@ -58,7 +58,11 @@ public final class StampedeWorker {
 
       @Override
       public Map<String, String> loadAll(Iterable<? extends String> keys) {
-        throw new UnsupportedOperationException("not used");
+        java.util.Map<String, String> loaded = new java.util.HashMap<>();
+        for (String key : keys) {
+          loaded.put(key, load(key));
+        }
+        return loaded;
       }
     });
     Cache<String, String> cache = manager.createCache("users", config);

@@ -665,18 +665,10 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     boolean[] present = new boolean[1];
     boolean replaced = false;
     try {
-      replaced = cas.run(redisKey, current -> {
-        V old = decode(current);
-        present[0] = old != null;
-        if (old == null) {
-          return Change.none(false);
-        }
-        if (!old.equals(oldValue)) {
-          return Change.touch(expiry.access(), false);
-        }
+      replaced = cas.run(redisKey, current -> ifCurrentEquals(current, oldValue, present, old -> {
         writeThrough(key, newValue);
         return Change.set(bytes, expiry.update(), true, () -> publishUpdated(key, newValue, old));
-      });
+      }));
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
     } finally {
@@ -690,6 +682,23 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       }
     }
     return replaced;
+  }
+
+  /**
+   * The decision of {@code replace(k, old, new)} and {@code remove(k, old)}: absent is a miss; present
+   * but different is an access (expiry for access applies); equal goes on to {@code then}.
+   */
+  private Change<Boolean> ifCurrentEquals(byte[] current, V expected, boolean[] present,
+      java.util.function.Function<V, Change<Boolean>> then) {
+    V old = decode(current);
+    present[0] = old != null;
+    if (old == null) {
+      return Change.none(false);
+    }
+    if (!old.equals(expected)) {
+      return Change.touch(expiry.access(), false);
+    }
+    return then.apply(old);
   }
 
   @Override
@@ -732,18 +741,10 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     boolean[] present = new boolean[1];
     boolean removed = false;
     try {
-      removed = cas.run(redisKey, current -> {
-        V old = decode(current);
-        present[0] = old != null;
-        if (old == null) {
-          return Change.none(false);
-        }
-        if (!old.equals(oldValue)) {
-          return Change.touch(expiry.access(), false);
-        }
+      removed = cas.run(redisKey, current -> ifCurrentEquals(current, oldValue, present, old -> {
         deleteThrough(key);
         return Change.delete(true, () -> events.removed(key, old));
-      });
+      }));
     } catch (RedisOperationException e) {
       failures.writeFailed(redisKey, e);
     } finally {

@@ -159,19 +159,9 @@ public final class RedisStore {
     awaitAll(futures, "SET");
   }
 
-  /** Unconditional write returning the previous bytes. */
-  public byte[] setGet(byte[] key, byte[] value, long ttl) {
-    return call(() -> redis.setGet(key, value, setArgs(ttl)), "SET GET");
-  }
-
   /** Writes only if absent ({@code SET NX}); true when written. */
   public boolean setIfAbsent(byte[] key, byte[] value, long ttl) {
     return "OK".equals(call(() -> redis.set(key, value, setArgs(ttl).nx()), "SET NX"));
-  }
-
-  /** Writes only if present ({@code SET XX GET}); returns the previous bytes, null when nothing was written. */
-  public byte[] replace(byte[] key, byte[] value, long ttl) {
-    return call(() -> redis.setGet(key, value, setArgs(ttl).xx()), "SET XX GET");
   }
 
   /**

@@ -60,7 +60,11 @@ class CoalescingTest {
 
     @Override
     public java.util.Map<String, String> loadAll(Iterable<? extends String> keys) {
-      throw new UnsupportedOperationException("not used");
+      java.util.Map<String, String> loaded = new java.util.HashMap<>();
+      for (String key : keys) {
+        loaded.put(key, load(key));
+      }
+      return loaded;
     }
   }
 

@@ -36,7 +36,11 @@ class RefreshAheadTest {
 
     @Override
     public Map<String, Integer> loadAll(Iterable<? extends String> keys) {
-      throw new UnsupportedOperationException("not used");
+      java.util.Map<String, Integer> loaded = new java.util.HashMap<>();
+      for (String key : keys) {
+        loaded.put(key, load(key));
+      }
+      return loaded;
     }
   }
 
