@@ -15,15 +15,17 @@ import javax.cache.Cache;
 final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
   private static final int BATCH = 100;
 
-  private final AsideCache<K, V> cache;
+  private final CacheContext<K, V> context;
+  private final Removals<K, V> removals;
   private final Iterator<byte[]> scan;
   private final List<Cache.Entry<K, V>> buffer = new ArrayList<>();
   private final List<byte[]> bufferKeys = new ArrayList<>();
   private int position;
   private Cache.Entry<K, V> last;
 
-  EntryIterator(AsideCache<K, V> cache, Iterator<byte[]> scan) {
-    this.cache = cache;
+  EntryIterator(CacheContext<K, V> context, Removals<K, V> removals, Iterator<byte[]> scan) {
+    this.context = context;
+    this.removals = removals;
     this.scan = scan;
   }
 
@@ -43,10 +45,10 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     while (scan.hasNext() && redisKeys.size() < BATCH) {
       redisKeys.add(scan.next());
     }
-    List<byte[]> found = cache.store().getAll(redisKeys);
+    List<byte[]> found = context.store.getAll(redisKeys);
     for (int i = 0; i < redisKeys.size(); i++) {
-      K key = cache.decodeKey(redisKeys.get(i));
-      V value = cache.decode(found.get(i));
+      K key = context.decodeKey(redisKeys.get(i));
+      V value = context.decode(found.get(i));
       if (key != null && value != null) {
         buffer.add(new AsideEntry<>(key, value));
         bufferKeys.add(redisKeys.get(i));
@@ -59,7 +61,7 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    cache.iterated(bufferKeys.get(position));
+    context.iterated(bufferKeys.get(position));
     last = buffer.get(position++);
     return last;
   }
@@ -69,7 +71,7 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     if (last == null) {
       throw new IllegalStateException("next() has not been called, or remove() was already called");
     }
-    cache.removeIterated(last.getKey());
+    removals.removeIterated(last.getKey());
     last = null;
   }
 }

@@ -1,0 +1,176 @@
+package dev.aside.cache;
+
+import dev.aside.codec.ValueFormat;
+import dev.aside.expiry.ExpiryTimes;
+import dev.aside.load.ReadThrough;
+import dev.aside.management.CacheStatistics;
+import dev.aside.management.ReadPathMetrics;
+import dev.aside.near.NearCache;
+import dev.aside.redis.RedisOperationException;
+import dev.aside.redis.RedisStore;
+import dev.aside.resilience.FailurePolicy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/** The read operations of a cache: {@code get}, {@code getAll} and {@code containsKey}. */
+final class Reads<K, V> {
+  private final CacheContext<K, V> context;
+  private final RedisStore store;
+  private final NearCache<Object, V> near;
+  private final FailurePolicy failures;
+  private final CacheStatistics statistics;
+  private final ReadPathMetrics readPath;
+  private final ReadThrough<K, V> readThrough;
+  private final ExpiryTimes expiry;
+
+  Reads(CacheContext<K, V> context) {
+    this.context = Objects.requireNonNull(context);
+    this.store = context.store;
+    this.near = context.near;
+    this.failures = context.failures;
+    this.statistics = context.statistics;
+    this.readPath = context.readPath;
+    this.readThrough = context.readThrough;
+    this.expiry = context.expiry;
+  }
+
+  V get(K key) {
+    context.checkOpen();
+    context.requireKey(key);
+    long start = context.statsOn() ? System.nanoTime() : 0;
+    if (near != null) {
+      V local = context.nearHit(key);
+      if (local != null) {
+        if (expiry.touchesOnAccess()) {
+          context.touch(context.redisKey(key));
+        }
+        context.recordHit(start);
+        return local;
+      }
+    }
+    byte[] redisKey = context.redisKey(key);
+    NearCache.Reservation reservation = near == null ? null : near.reserve(context.nearKey(key));
+    boolean redisAnswers = failures.trusts(redisKey);
+    byte[] bytes = null;
+    long pttl = 0;
+    if (redisAnswers) {
+      try {
+        if (reservation == null) {
+          bytes = store.get(redisKey);
+        } else {
+          RedisStore.ValueAndTtl read = store.getWithTtl(redisKey);
+          bytes = read.value();
+          pttl = read.pttl();
+        }
+      } catch (RedisOperationException e) {
+        failures.readFailed(e);
+        redisAnswers = false;
+      }
+    }
+    V value = context.decode(bytes);
+    if (reservation != null) {
+      if (value != null) {
+        near.fill(reservation, value, bytes, pttl);
+      } else {
+        near.cancel(reservation);
+      }
+    }
+    if (value != null) {
+      context.touch(redisKey);
+      context.recordHit(start);
+      if (context.isReadThrough()) {
+        readThrough.maybeRefresh(key, redisKey, bytes);
+      }
+      return value;
+    }
+    if (context.statsOn()) {
+      statistics.recordMisses(1);
+    }
+    if (ValueFormat.isTombstone(bytes)) {
+      readPath.recordNegativeHit();
+    } else if (context.isReadThrough()) {
+      value = readThrough.load(key, redisKey, redisAnswers);
+    }
+    if (context.statsOn()) {
+      statistics.recordGetTimeNanos(System.nanoTime() - start);
+    }
+    return value;
+  }
+
+  Map<K, V> getAll(Set<? extends K> keySet) {
+    context.checkOpen();
+    context.requireKeys(keySet);
+    long start = System.nanoTime();
+    int n = keySet.size();
+    List<K> keyList = new ArrayList<>(keySet);
+    List<byte[]> redisKeys = context.redisKeys(keyList);
+    List<byte[]> found;
+    boolean redisAnswers = true;
+    try {
+      found = store.getAll(redisKeys);
+    } catch (RedisOperationException e) {
+      failures.readFailed(e);
+      redisAnswers = false;
+      found = java.util.Arrays.asList(new byte[n][]);
+    }
+    Map<K, V> result = new HashMap<>(n * 4 / 3 + 1);
+    int misses = 0;
+    for (int i = 0; i < n; i++) {
+      V value = context.decode(found.get(i));
+      if (value != null && failures.trusts(redisKeys.get(i))) {
+        context.touch(redisKeys.get(i));
+        result.put(keyList.get(i), value);
+      } else {
+        misses++;
+      }
+    }
+    if (context.statsOn()) {
+      statistics.recordHits(result.size());
+      statistics.recordMisses(misses);
+    }
+    if (context.isReadThrough() && misses > 0) {
+      for (int i = 0; i < n; i++) {
+        K key = keyList.get(i);
+        if (result.containsKey(key)) {
+          continue;
+        }
+        boolean trusted = redisAnswers && failures.trusts(redisKeys.get(i));
+        if (trusted && ValueFormat.isTombstone(found.get(i))) {
+          readPath.recordNegativeHit();
+          continue;
+        }
+        V value = readThrough.load(key, redisKeys.get(i), trusted);
+        if (value != null) {
+          result.put(key, value);
+        }
+      }
+    }
+    if (context.statsOn()) {
+      statistics.recordGetTimeNanos(System.nanoTime() - start);
+    }
+    return result;
+  }
+
+  boolean containsKey(K key) {
+    context.checkOpen();
+    context.requireKey(key);
+    byte[] redisKey = context.redisKey(key);
+    if (!failures.trusts(redisKey)) {
+      return false;
+    }
+    try {
+      if (readThrough != null && readThrough.cachesAbsence()) {
+        byte[] bytes = store.get(redisKey);
+        return bytes != null && !ValueFormat.isTombstone(bytes);
+      }
+      return store.exists(redisKey);
+    } catch (RedisOperationException e) {
+      failures.readFailed(e);
+      return false;
+    }
+  }
+}
