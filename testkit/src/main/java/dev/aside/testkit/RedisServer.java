@@ -58,6 +58,8 @@ public final class RedisServer implements AutoCloseable {
     private final String uri;
     private final String password;
     private final List<String> extraArgs;
+    /* A Sentinel's configuration file (redis-server takes it as its first argument), else null. */
+    private final Path configFile;
     /* dir == null exactly when this is a handle to an external server: then process stays null. */
     private final Path dir;
 
@@ -67,7 +69,8 @@ public final class RedisServer implements AutoCloseable {
     private boolean closed;
 
     private RedisServer(String host, int port, String uri, String password, List<String> extraArgs,
-                        Path dir, Process process) {
+                        Path configFile, Path dir, Process process) {
+        this.configFile = configFile;
         this.host = Objects.requireNonNull(host, "host");
         this.port = port;
         this.uri = Objects.requireNonNull(uri, "uri");
@@ -163,7 +166,7 @@ public final class RedisServer implements AutoCloseable {
         process = null;
         long bindDeadline = System.nanoTime() + REBIND_TIMEOUT_NANOS;
         while (true) {
-            Process fresh = launch(binary(), dir, port, password, extraArgs);
+            Process fresh = launch(binary(), configFile, dir, port, password, extraArgs);
             if (fresh != null) {
                 process = fresh;
                 LOG.debug("Restarted redis-server on port {} (pid {})", port, fresh.pid());
@@ -223,6 +226,7 @@ public final class RedisServer implements AutoCloseable {
 
         private String password;
         private final List<String> args = new ArrayList<>();
+        private String sentinelConfig;
 
         private Builder() {
         }
@@ -241,16 +245,28 @@ public final class RedisServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes this a Redis Sentinel monitoring {@code master} under {@code masterName} (quorum 1); connect
+         * with {@code redis-sentinel://127.0.0.1:<port>?sentinelMasterId=<masterName>}.
+         */
+        public Builder sentinelOf(String masterName, RedisServer master) {
+            Objects.requireNonNull(masterName, "masterName");
+            Objects.requireNonNull(master, "master");
+            this.sentinelConfig = "sentinel monitor " + masterName + " " + master.host() + " " + master.port() + " 1\n"
+                    + "sentinel down-after-milliseconds " + masterName + " 5000\n";
+            return this;
+        }
+
         /** Starts the server and waits until it answers PING. */
         public RedisServer start() {
-            return startPrivate(password, List.copyOf(args));
+            return startPrivate(password, List.copyOf(args), sentinelConfig);
         }
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // starting
 
-    private static RedisServer startPrivate(String password, List<String> extraArgs) {
+    private static RedisServer startPrivate(String password, List<String> extraArgs, String sentinelConfig) {
         Path bin = binary();
         Path dir;
         try {
@@ -259,14 +275,23 @@ public final class RedisServer implements AutoCloseable {
             throw new UncheckedIOException("Cannot create a temporary directory for redis-server", e);
         }
         try {
+            Path configFile = null;
+            if (sentinelConfig != null) {
+                configFile = dir.resolve("sentinel.conf");
+                try {
+                    Files.writeString(configFile, sentinelConfig);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot write " + configFile, e);
+                }
+            }
             /* The free port is only probably free: another process may take it between our probe and the
                server's bind, in which case the server exits and we try another port. */
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
                 int port = freePort();
-                Process started = launch(bin, dir, port, password, extraArgs);
+                Process started = launch(bin, configFile, dir, port, password, extraArgs);
                 if (started != null) {
                     RedisServer server = new RedisServer(HOST, port, privateUri(port, password), password,
-                            extraArgs, dir, started);
+                            extraArgs, configFile, dir, started);
                     Reaper.track(server);
                     LOG.debug("Started redis-server on port {} (pid {}, dir {})", port, started.pid(), dir);
                     return server;
@@ -292,15 +317,21 @@ public final class RedisServer implements AutoCloseable {
         }
         int port = parsed.getPort() >= 0 ? parsed.getPort() : 6379;
         LOG.info("Using the external Redis server at {}:{} from {}", parsed.getHost(), port, ENV_URI);
-        return new RedisServer(parsed.getHost(), port, uri, null, List.of(), null, null);
+        return new RedisServer(parsed.getHost(), port, uri, null, List.of(), null, null, null);
     }
 
     /**
      * Starts redis-server on the port and waits until it answers.
      * Returns null if the port was already taken; throws if the server fails for any other reason.
      */
-    private static Process launch(Path bin, Path dir, int port, String password, List<String> extraArgs) {
-        List<String> command = new ArrayList<>(List.of(bin.toString(),
+    private static Process launch(Path bin, Path configFile, Path dir, int port, String password,
+                                  List<String> extraArgs) {
+        List<String> command = new ArrayList<>(List.of(bin.toString()));
+        if (configFile != null) {
+            command.add(configFile.toString());
+            command.add("--sentinel");
+        }
+        command.addAll(List.of(
                 "--port", Integer.toString(port),
                 "--bind", HOST,
                 "--save", "",
