@@ -41,14 +41,17 @@ final class Reads<K, V> {
   V get(K key) {
     context.checkOpen();
     context.requireKey(key);
-    long start = context.statsOn() ? System.nanoTime() : 0;
+    boolean stats = context.statsOn();
+    long start = stats ? System.nanoTime() : 0;
     if (near != null) {
       V local = context.nearHit(key);
       if (local != null) {
         if (expiry.touchesOnAccess()) {
           context.touch(context.redisKey(key));
         }
-        context.recordHit(start);
+        if (stats) {
+          context.recordHit(start);
+        }
         return local;
       }
     }
