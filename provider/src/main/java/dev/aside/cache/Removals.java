@@ -103,19 +103,7 @@ final class Removals<K, V> {
     context.checkOpen();
     context.requireKey(key);
     long start = System.nanoTime();
-    context.deleteThrough(key);
-    byte[] redisKey = context.writeKey(key);
-    V old = null;
-    try {
-      old = context.decode(store.getAndDelete(redisKey));
-    } catch (RedisOperationException e) {
-      failures.removalFailed(redisKey, e);
-    } finally {
-      context.nearInvalidate(key);
-    }
-    if (old != null) {
-      events.removed(key, old);
-    }
+    V old = removeReturningOld(key);
     if (context.statsOn()) {
       context.recordGetOutcome(old != null, start);
       if (old != null) {
@@ -248,6 +236,18 @@ final class Removals<K, V> {
   void removeIterated(K key) {
     context.checkOpen();
     long start = System.nanoTime();
+    V old = removeReturningOld(key);
+    if (old != null && context.statsOn()) {
+      statistics.recordRemovals(1);
+      statistics.recordRemoveTimeNanos(System.nanoTime() - start);
+    }
+  }
+
+  /**
+   * Removes one entry and answers its previous value: the writer first, then {@code GETDEL}; a Redis
+   * failure is queued for replay; the REMOVED event follows a removal.
+   */
+  private V removeReturningOld(K key) {
     context.deleteThrough(key);
     byte[] redisKey = context.writeKey(key);
     V old = null;
@@ -260,10 +260,7 @@ final class Removals<K, V> {
     }
     if (old != null) {
       events.removed(key, old);
-      if (context.statsOn()) {
-        statistics.recordRemovals(1);
-        statistics.recordRemoveTimeNanos(System.nanoTime() - start);
-      }
     }
+    return old;
   }
 }
