@@ -252,6 +252,18 @@ final class CacheContext<K, V> {
     }
   }
 
+  /** One put, timed from {@code start}. */
+  void recordPut(long start) {
+    statistics.recordPuts(1);
+    statistics.recordPutTimeNanos(System.nanoTime() - start);
+  }
+
+  /** One removal, timed from {@code start}. */
+  void recordRemoval(long start) {
+    statistics.recordRemovals(1);
+    statistics.recordRemoveTimeNanos(System.nanoTime() - start);
+  }
+
   void recordGetOutcome(boolean hit, long start) {
     if (hit) {
       statistics.recordHits(1);
@@ -260,7 +272,6 @@ final class CacheContext<K, V> {
     }
     statistics.recordGetTimeNanos(System.nanoTime() - start);
   }
-
 
   void requireKey(K key) {
     Objects.requireNonNull(key, "key");

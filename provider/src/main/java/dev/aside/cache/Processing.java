@@ -3,7 +3,6 @@ package dev.aside.cache;
 import dev.aside.cache.CompareAndSet.Change;
 import dev.aside.event.EventDispatcher;
 import dev.aside.expiry.ExpiryTimes;
-import dev.aside.management.CacheStatistics;
 import dev.aside.redis.RedisOperationException;
 import dev.aside.redis.Ttl;
 import dev.aside.resilience.FailurePolicy;
@@ -22,7 +21,6 @@ final class Processing<K, V> {
   private final CacheContext<K, V> context;
   private final ExpiryTimes expiry;
   private final EventDispatcher<K, V> events;
-  private final CacheStatistics statistics;
   private final FailurePolicy failures;
   private final CompareAndSet cas;
   private final CacheLoader<K, V> loader;
@@ -31,7 +29,6 @@ final class Processing<K, V> {
     this.context = Objects.requireNonNull(context);
     this.expiry = context.expiry;
     this.events = context.events;
-    this.statistics = context.statistics;
     this.failures = context.failures;
     this.cas = context.cas;
     this.loader = context.loader;
@@ -91,8 +88,7 @@ final class Processing<K, V> {
         return Change.set(context.encode(value), ttl, null, () -> {
           events.created(key, value);
           if (countPut && context.statsOn()) {
-            statistics.recordPuts(1);
-            statistics.recordPutTimeNanos(System.nanoTime() - start);
+            context.recordPut(start);
           }
         });
       }
@@ -102,8 +98,7 @@ final class Processing<K, V> {
         return Change.set(context.encode(value), expiry.update(), null, () -> {
           context.publishUpdated(key, value, old);
           if (context.statsOn()) {
-            statistics.recordPuts(1);
-            statistics.recordPutTimeNanos(System.nanoTime() - start);
+            context.recordPut(start);
           }
         });
       }
@@ -116,8 +111,7 @@ final class Processing<K, V> {
         return Change.delete(null, () -> {
           events.removed(key, old);
           if (context.statsOn()) {
-            statistics.recordRemovals(1);
-            statistics.recordRemoveTimeNanos(System.nanoTime() - start);
+            context.recordRemoval(start);
           }
         });
       }

@@ -65,8 +65,7 @@ final class Removals<K, V> {
       context.nearInvalidate(key);
     }
     if (removed && context.statsOn()) {
-      statistics.recordRemovals(1);
-      statistics.recordRemoveTimeNanos(System.nanoTime() - start);
+      context.recordRemoval(start);
     }
     return removed;
   }
@@ -92,8 +91,7 @@ final class Removals<K, V> {
     if (context.statsOn()) {
       context.recordGetOutcome(present[0], start);
       if (removed) {
-        statistics.recordRemovals(1);
-        statistics.recordRemoveTimeNanos(System.nanoTime() - start);
+        context.recordRemoval(start);
       }
     }
     return removed;
@@ -107,8 +105,7 @@ final class Removals<K, V> {
     if (context.statsOn()) {
       context.recordGetOutcome(old != null, start);
       if (old != null) {
-        statistics.recordRemovals(1);
-        statistics.recordRemoveTimeNanos(System.nanoTime() - start);
+        context.recordRemoval(start);
       }
     }
     return old;
@@ -238,8 +235,7 @@ final class Removals<K, V> {
     long start = System.nanoTime();
     V old = removeReturningOld(key);
     if (old != null && context.statsOn()) {
-      statistics.recordRemovals(1);
-      statistics.recordRemoveTimeNanos(System.nanoTime() - start);
+      context.recordRemoval(start);
     }
   }
 

@@ -79,8 +79,7 @@ final class Writes<K, V> {
       context.nearInvalidate(key);
     }
     if (stored && context.statsOn()) {
-      statistics.recordPuts(1);
-      statistics.recordPutTimeNanos(System.nanoTime() - start);
+      context.recordPut(start);
     }
   }
 
@@ -121,8 +120,7 @@ final class Writes<K, V> {
     if (context.statsOn()) {
       context.recordGetOutcome(old != null, start);
       if (stored) {
-        statistics.recordPuts(1);
-        statistics.recordPutTimeNanos(System.nanoTime() - start);
+        context.recordPut(start);
       }
     }
     return old;
@@ -308,8 +306,7 @@ final class Writes<K, V> {
     if (context.statsOn()) {
       context.recordGetOutcome(replaced, start);
       if (replaced) {
-        statistics.recordPuts(1);
-        statistics.recordPutTimeNanos(System.nanoTime() - start);
+        context.recordPut(start);
       }
     }
     if (!replaced) {
@@ -342,8 +339,7 @@ final class Writes<K, V> {
     if (context.statsOn()) {
       context.recordGetOutcome(present[0], start);
       if (replaced) {
-        statistics.recordPuts(1);
-        statistics.recordPutTimeNanos(System.nanoTime() - start);
+        context.recordPut(start);
       }
     }
     return replaced;
