@@ -1,37 +1,44 @@
 package dev.aside.benchmarks;
 
+import dev.aside.benchmarks.jmh.NearHitBenchmarks;
 import dev.aside.config.AsideConfiguration;
 import dev.aside.spi.AsideCachingProvider;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.Caching;
-import javax.cache.configuration.MutableConfiguration;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * {@code near}: near-cache hit throughput against Caffeine's own JCache provider in the same run,
  * and staleness: a writer on one cache manager updates a key about 1,000 times a second while a
  * reader on another manager, with a near cache, reads it continuously.
+ *
+ * <p>Throughput is {@link NearHitBenchmarks} run by JMH, each system in forked JVMs of its own: in one
+ * shared JVM the JIT's profile of whichever cache ran first shapes the code of the other, and the
+ * interleaved rounds there swung by more than the difference being measured.
  */
 final class NearScenario implements Scenario {
-  private static final String CAFFEINE = "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider";
-
   private int threads;
+  private int forks;
+  private int iterations;
   private double seconds;
-  private int rounds;
   private int writesPerSecond;
 
   @Override
@@ -46,17 +53,19 @@ final class NearScenario implements Scenario {
 
   @Override
   public String optionsHelp() {
-    return "--threads N     reader threads for throughput (default 4)\n"
-        + "--seconds S     seconds per throughput round and for the staleness run (default 3)\n"
-        + "--rounds R      interleaved throughput rounds (default 3)\n"
+    return "--threads N     reader threads for throughput (default: the number of CPUs)\n"
+        + "--forks F       JVMs per system for throughput (default 3)\n"
+        + "--iterations I  one-second measurements per fork, after 3 of warm-up (default 3)\n"
+        + "--seconds S     length of the staleness run (default 3)\n"
         + "--rate W        writes per second in the staleness run (default 1000)";
   }
 
   @Override
   public void parse(Options options) {
-    threads = options.integer("threads", 4, 1);
+    threads = options.integer("threads", Runtime.getRuntime().availableProcessors(), 1);
+    forks = options.integer("forks", 3, 1);
+    iterations = options.integer("iterations", 3, 1);
     seconds = options.decimal("seconds", 3, 0.1);
-    rounds = options.integer("rounds", 3, 1);
     writesPerSecond = options.integer("rate", 1000, 1);
   }
 
@@ -66,59 +75,22 @@ final class NearScenario implements Scenario {
         + "prefix=near-bench");
     CacheManager writerManager = new AsideCachingProvider().getCacheManager(uri, getClass().getClassLoader());
     CacheManager readerManager = new AsideCachingProvider().getCacheManager(uri, getClass().getClassLoader());
-    CacheManager caffeineManager = Caching.getCachingProvider(CAFFEINE).getCacheManager();
     try {
-      AsideConfiguration<String, String> nearConfig = new AsideConfiguration<>();
-      nearConfig.setTypes(String.class, String.class);
-      nearConfig.setNearCacheMaxEntries(10_000);
-      Cache<String, String> aside = readerManager.createCache("hot", nearConfig);
-      Cache<String, String> caffeine = caffeineManager.createCache("near-bench-hot",
-          new MutableConfiguration<String, String>().setTypes(String.class, String.class));
-      // Like for like: Caffeine's JCache bounded to the near cache's size (a bounded Caffeine cache
-      // records every read for its eviction policy; the unbounded default does not).
-      com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration<String, String> bounded =
-          new com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration<>();
-      bounded.setTypes(String.class, String.class);
-      bounded.setMaximumSize(java.util.OptionalLong.of(10_000));
-      Cache<String, String> caffeineBounded = caffeineManager.createCache("near-bench-hot-bounded", bounded);
-      int keys = 1_000;
-      String value = "v".repeat(100);
-      for (int k = 0; k < keys; k++) {
-        aside.put("k" + k, value);
-        caffeine.put("k" + k, value);
-        caffeineBounded.put("k" + k, value);
-      }
-      Thread.sleep(200);     // this JVM's own writes come back as invalidations; let them pass
-      for (int k = 0; k < keys; k++) {
-        aside.get("k" + k);
-      }
-
-      double[] asideOps = new double[rounds];
-      double[] caffeineOps = new double[rounds];
-      double[] boundedOps = new double[rounds];
-      measure(aside, keys, 0.5);
-      measure(caffeine, keys, 0.5);
-      measure(caffeineBounded, keys, 0.5);
-      for (int r = 0; r < rounds; r++) {
-        asideOps[r] = measure(aside, keys, seconds);
-        caffeineOps[r] = measure(caffeine, keys, seconds);
-        boundedOps[r] = measure(caffeineBounded, keys, seconds);
-      }
-      var near = aside.unwrap(dev.aside.cache.AsideCache.class).nearCacheMetrics();
-      environment.err().printf("near cache of the throughput run: %,d hits, %,d misses%n", near.getHits(), near.getMisses());
-      double asideMedian = median(asideOps);
-      double caffeineMedian = median(caffeineOps);
-      double boundedMedian = median(boundedOps);
-      double ratio = asideMedian / caffeineMedian;
-      double boundedRatio = asideMedian / boundedMedian;
+      Map<String, Result<?>> scores = throughput(environment);
+      Result<?> asideScore = scores.get("aside");
+      Result<?> caffeineScore = scores.get("caffeine");
+      Result<?> boundedScore = scores.get("caffeine-bounded");
+      double ratio = asideScore.getScore() / caffeineScore.getScore();
+      double boundedRatio = asideScore.getScore() / boundedScore.getScore();
 
       Staleness staleness = staleness(writerManager, readerManager, environment);
 
-      environment.out().printf("near-cache get hits, %d threads, %d rounds x %.1f s, median ops/s%n", threads, rounds, seconds);
-      environment.out().printf("  Aside (near cache)     %,14.0f%n", asideMedian);
-      environment.out().printf("  Caffeine's JCache      %,14.0f   (default configuration: unbounded)%n", caffeineMedian);
-      environment.out().printf("  Caffeine's JCache      %,14.0f   (bounded to 10,000 entries, like the near cache)%n",
-          boundedMedian);
+      environment.out().printf("near-cache get hits (JMH), %d threads, %d forks x %d s per system, ops/s (99.9%% CI)%n",
+          threads, forks, iterations);
+      environment.out().printf("  Aside (near cache)     %s%n", opsPerSecond(asideScore));
+      environment.out().printf("  Caffeine's JCache      %s   (default configuration: unbounded)%n", opsPerSecond(caffeineScore));
+      environment.out().printf("  Caffeine's JCache      %s   (bounded to 10,000 entries, like the near cache)%n",
+          opsPerSecond(boundedScore));
       environment.out().printf("  ratio, vs default      %14.3f%n", ratio);
       environment.out().printf("  ratio, vs bounded      %14.3f%n%n", boundedRatio);
       environment.out().printf("staleness: %d writes on manager A at ~%d/s, reader with a near cache on manager B%n",
@@ -132,9 +104,9 @@ final class NearScenario implements Scenario {
       figures.put("scenario", name());
       figures.put("near_vs_caffeine_ratio", round(ratio, 3));
       figures.put("near_vs_bounded_caffeine_ratio", round(boundedRatio, 3));
-      figures.put("caffeine_jcache_bounded_get_ops", Math.round(boundedMedian));
-      figures.put("aside_near_get_ops", Math.round(asideMedian));
-      figures.put("caffeine_jcache_get_ops", Math.round(caffeineMedian));
+      figures.put("aside_near_get_ops", Math.round(asideScore.getScore() * 1e6));
+      figures.put("caffeine_jcache_get_ops", Math.round(caffeineScore.getScore() * 1e6));
+      figures.put("caffeine_jcache_bounded_get_ops", Math.round(boundedScore.getScore() * 1e6));
       figures.put("staleness_p50_ms", round(staleness.p50, 3));
       figures.put("staleness_p99_ms", round(staleness.p99, 3));
       figures.put("staleness_max_ms", round(staleness.max, 3));
@@ -142,38 +114,40 @@ final class NearScenario implements Scenario {
       figures.put("staleness_writes", staleness.writes);
       figures.put("staleness_reads", staleness.reads);
       figures.put("threads", threads);
+      figures.put("forks", forks);
       return figures;
     } finally {
-      caffeineManager.close();
       writerManager.close();
       readerManager.close();
     }
   }
 
-  private double measure(Cache<String, String> cache, int keys, double secs) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    LongAdder ops = new LongAdder();
-    long end = System.nanoTime() + (long) (secs * 1e9);
-    List<Future<?>> work = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      work.add(pool.submit(() -> {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        long n = 0;
-        while ((n & 255) != 0 || System.nanoTime() < end) {
-          if (cache.get("k" + random.nextInt(keys)) == null) {
-            throw new IllegalStateException("unexpected miss");
-          }
-          n++;
-        }
-        ops.add(n);
-        return null;
-      }));
+  /** JMH's score (ops/µs) per system of {@link NearHitBenchmarks}, its log going to stderr. */
+  private Map<String, Result<?>> throughput(Environment environment) throws RunnerException {
+    org.openjdk.jmh.runner.options.Options jmh = new OptionsBuilder()
+        .include(Pattern.quote(NearHitBenchmarks.class.getName()) + "\\.get$")
+        .param("system", "aside", "caffeine", "caffeine-bounded")
+        .forks(forks)
+        .threads(threads)
+        .warmupIterations(3)
+        .warmupTime(TimeValue.seconds(1))
+        .measurementIterations(iterations)
+        .measurementTime(TimeValue.seconds(1))
+        .jvmArgsAppend("-D" + NearHitBenchmarks.REDIS_PROPERTY + "=" + environment.redisUri())
+        .verbosity(VerboseMode.SILENT)
+        .shouldFailOnError(true)
+        .build();
+    environment.err().printf("near-cache throughput: JMH, 3 systems x %d forks (about %d s)%n", forks,
+        3 * forks * (6 + iterations));
+    Map<String, Result<?>> scores = new LinkedHashMap<>();
+    for (RunResult result : new Runner(jmh).run()) {
+      scores.put(result.getParams().getParam("system"), result.getPrimaryResult());
     }
-    for (Future<?> f : work) {
-      f.get();
-    }
-    pool.shutdown();
-    return ops.sum() / secs;
+    return scores;
+  }
+
+  private static String opsPerSecond(Result<?> score) {
+    return String.format("%,14.0f ± %,.0f", score.getScore() * 1e6, score.getScoreError() * 1e6);
   }
 
   private record Staleness(long writes, long reads, long olderReads, double p50, double p99, double max) {}
@@ -245,12 +219,6 @@ final class NearScenario implements Scenario {
 
   private static double percentile(double[] sorted, double p) {
     return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-  }
-
-  private static double median(double[] values) {
-    double[] copy = values.clone();
-    Arrays.sort(copy);
-    return copy[copy.length / 2];
   }
 
   private static double round(double value, int digits) {

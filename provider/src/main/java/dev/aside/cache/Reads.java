@@ -1,7 +1,6 @@
 package dev.aside.cache;
 
 import dev.aside.codec.ValueFormat;
-import dev.aside.expiry.ExpiryTimes;
 import dev.aside.load.ReadThrough;
 import dev.aside.management.CacheStatistics;
 import dev.aside.management.ReadPathMetrics;
@@ -25,7 +24,7 @@ final class Reads<K, V> {
   private final CacheStatistics statistics;
   private final ReadPathMetrics readPath;
   private final ReadThrough<K, V> readThrough;
-  private final ExpiryTimes expiry;
+  private final boolean touchesOnAccess;
 
   Reads(CacheContext<K, V> context) {
     this.context = Objects.requireNonNull(context);
@@ -35,18 +34,23 @@ final class Reads<K, V> {
     this.statistics = context.statistics;
     this.readPath = context.readPath;
     this.readThrough = context.readThrough;
-    this.expiry = context.expiry;
+    this.touchesOnAccess = context.expiry.touchesOnAccess();
   }
 
+  /*
+   * A near-cache hit is the hottest path of all, so get() holds only that path and everything that
+   * talks to Redis is in getFromRedis(), where the JIT keeps it out of the hit's way. It does not check
+   * that the cache is open: close() closes the near cache before it returns, and a closed near cache
+   * has no hits, so a get() after close() always reaches getFromRedis(), which throws (before it
+   * checks the key, as the TCK expects of a closed cache).
+   */
   V get(K key) {
-    context.checkOpen();
-    context.requireKey(key);
-    boolean stats = context.statsOn();
-    long start = stats ? System.nanoTime() : 0;
-    if (near != null) {
+    if (near != null && key != null) {
+      boolean stats = context.statsOn();
+      long start = stats ? System.nanoTime() : 0;
       V local = context.nearHit(key);
       if (local != null) {
-        if (expiry.touchesOnAccess()) {
+        if (touchesOnAccess) {
           context.touch(context.redisKey(key));
         }
         if (stats) {
@@ -55,6 +59,14 @@ final class Reads<K, V> {
         return local;
       }
     }
+    return getFromRedis(key);
+  }
+
+  /** The rest of {@link #get} after a near-cache miss (or without a near cache): Redis, then the loader. */
+  private V getFromRedis(K key) {
+    context.checkOpen();
+    context.requireKey(key);
+    long start = context.statsOn() ? System.nanoTime() : 0;
     byte[] redisKey = context.redisKey(key);
     NearCache.Reservation reservation = near == null ? null : near.reserve(context.nearKey(key));
     boolean redisAnswers = failures.trusts(redisKey);

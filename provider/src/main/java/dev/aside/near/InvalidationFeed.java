@@ -274,6 +274,7 @@ public final class InvalidationFeed implements AutoCloseable {
       return;
     }
     closed = true;
+    revokeConfirmation();
     if (liveSession.getAndSet(0) != 0) {
       invalidateAllSubscribers();
     }
@@ -330,9 +331,25 @@ public final class InvalidationFeed implements AutoCloseable {
     return session;
   }
 
+  /**
+   * Whether the feed's last confirmation (tracking enabled, or a PING answered) is recent enough to
+   * serve hits at {@code nowNanos}. Loss of the session itself is signalled by clearing every subscriber.
+   */
+  boolean isConfirmedAt(long nowNanos) {
+    return nowNanos - confirmedAtNanos <= staleAfterNanos;
+  }
+
+  /** Stops hits at once, before subscribers are cleared (a new session confirms afresh when it goes live). */
+  private void revokeConfirmation() {
+    confirmedAtNanos = System.nanoTime() - staleAfterNanos - 1;
+  }
+
   /** Marks a session lost (any thread); the first loss of the live session clears every subscriber. */
   private void lose(Session s, String why) {
     s.lost = true;
+    if (liveSession.get() == s.id) {
+      revokeConfirmation();
+    }
     if (liveSession.compareAndSet(s.id, 0)) {
       sessionsLost.increment();
       if (!closed) {

@@ -50,13 +50,15 @@ import org.slf4j.LoggerFactory;
  * store-by-reference every value is shared.
  *
  * <p>Thread-safe. Invalidations run on Lettuce's event loop and are O(1): a per-key removal, or an
- * epoch bump for a full clear (the memory is released on the common pool).
+ * a new generation for a full clear (the memory is released on the common pool).
  */
 public final class NearCache<K, V> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NearCache.class);
   private static final byte[] LEASE_SUFFIX = ":lease".getBytes(StandardCharsets.US_ASCII);
   /** Reservation tokens older than this are forgotten (their fills dropped): they were abandoned. */
   private static final long ABANDONED_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /** The generation of a closed near cache: no entry or reservation ever belongs to it. */
+  private static final Generation CLOSED = new Generation(-1);
   private static final Reservation NONE = new Reservation(null, null, 0);
   private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Integer.class, Long.class, Short.class,
       Byte.class, Double.class, Float.class, Boolean.class, Character.class, BigInteger.class, BigDecimal.class,
@@ -72,8 +74,14 @@ public final class NearCache<K, V> implements AutoCloseable {
   private final Cache<K, Hit<V>> store;
   /** Outstanding reservations per key; removed by an invalidation (marking it) or by the fill it admits. */
   private final ConcurrentHashMap<K, Token> pending = new ConcurrentHashMap<>();
-  /** Bumped by every full clear: entries and reservations of an older epoch are dead. */
-  private final AtomicLong epoch = new AtomicLong();
+  /*
+   * Invariant: an entry or reservation is valid only while its generation is the current one. The
+   * generation is replaced by every full clear (FLUSHALL, a lost feed session, close) and when a new
+   * feed session begins, so a hit is checked with one comparison, and entries of a lost session or
+   * from before a clear die at once, while their memory is released in the background.
+   */
+  private volatile Generation generation = new Generation(0);
+  private final Object generationLock = new Object();
   /* Hits are counted only on request: a shared counter written on every hit is the costliest part of the hit path. */
   private volatile boolean countingHits = true;
   private final AtomicLong reserveCount = new AtomicLong();
@@ -140,15 +148,12 @@ public final class NearCache<K, V> implements AutoCloseable {
   /** The entry held for {@code key}, or null (a miss) if none, or if invalidations are not live. */
   public Hit<V> get(K key) {
     long now = CoarseClock.now();
-    long session = feed.liveSession(now);
-    if (session != 0 && !closed) {
-      Hit<V> hit = store.getIfPresent(key);
-      if (hit != null && hit.session == session && hit.epoch == epoch.get() && hit.deadlineNanos - now > 0) {
-        if (countingHits) {
-          metrics.recordHit();
-        }
-        return hit;
+    Hit<V> hit = store.getIfPresent(key);
+    if (hit != null && hit.generation == generation && hit.deadlineNanos - now > 0 && feed.isConfirmedAt(now)) {
+      if (countingHits) {
+        metrics.recordHit();
       }
+      return hit;
     }
     metrics.recordMiss();
     return null;
@@ -162,15 +167,14 @@ public final class NearCache<K, V> implements AutoCloseable {
    */
   public Reservation reserve(K key) {
     Objects.requireNonNull(key, "key");
-    long currentEpoch = epoch.get();
     long now = System.nanoTime();
     long session = feed.liveSession(now);
-    if (session == 0 || closed) {
+    Generation current = session == 0 ? null : generationOf(session);
+    if (current == null) {
       return NONE;
     }
     Token token = pending.compute(key, (k, existing) ->
-        existing != null && existing.session == session && existing.epoch == currentEpoch
-            ? existing : new Token(session, currentEpoch, now));
+        existing != null && existing.generation == current ? existing : new Token(current, now));
     if ((reserveCount.incrementAndGet() & 1023) == 0) {
       sweep(now);
     }
@@ -206,8 +210,8 @@ public final class NearCache<K, V> implements AutoCloseable {
       cancel(reservation);
       return false;
     }
-    Hit<V> hit = share ? new Hit<>(value, null, token.session, token.epoch, deadline)
-        : new Hit<>(null, bytes, token.session, token.epoch, deadline);
+    Hit<V> hit = share ? new Hit<>(value, null, token.generation, deadline)
+        : new Hit<>(null, bytes, token.generation, deadline);
     @SuppressWarnings("unchecked")
     K key = (K) reservation.key;
     boolean[] kept = new boolean[1];
@@ -216,7 +220,7 @@ public final class NearCache<K, V> implements AutoCloseable {
       if (current != token) {
         return current;
       }
-      if (feed.liveSession(System.nanoTime()) != token.session || epoch.get() != token.epoch) {
+      if (!isCurrent(token.generation)) {
         return null;
       }
       store.put(k, hit);
@@ -225,8 +229,7 @@ public final class NearCache<K, V> implements AutoCloseable {
     });
     if (kept[0]) {
       metrics.recordFill();
-    } else if (token.invalidated || epoch.get() != token.epoch
-        || feed.liveSession(System.nanoTime()) != token.session) {
+    } else if (token.invalidated || !isCurrent(token.generation)) {
       metrics.recordStaleFillDropped();
     }
     return kept[0];
@@ -259,7 +262,11 @@ public final class NearCache<K, V> implements AutoCloseable {
 
   /** Drops every entry and voids every reservation, at once. */
   public void clear() {
-    epoch.incrementAndGet();
+    synchronized (generationLock) {
+      if (generation != CLOSED) {
+        generation = new Generation(generation.session);
+      }
+    }
     pending.clear();
     metrics.recordFullClear();
     try {
@@ -287,6 +294,31 @@ public final class NearCache<K, V> implements AutoCloseable {
       metrics.recordInvalidationReceived();
       invalidate(key);
     }
+  }
+
+  /** The current generation for a reservation in feed session {@code session}, or null once closed. */
+  private Generation generationOf(long session) {
+    Generation current = generation;
+    if (current.session == session) {
+      return current;
+    }
+    synchronized (generationLock) {
+      current = generation;
+      if (current == CLOSED) {
+        return null;
+      }
+      if (current.session != session) {
+        // A new session: every entry of the last one was cleared when it was lost.
+        current = new Generation(session);
+        generation = current;
+      }
+      return current;
+    }
+  }
+
+  /** Whether a fill of {@code g} may still be kept: no clear since, and its feed session still live. */
+  private boolean isCurrent(Generation g) {
+    return generation == g && feed.liveSession(System.nanoTime()) == g.session;
   }
 
   // ---------------------------------------------------------------- the rest
@@ -326,7 +358,9 @@ public final class NearCache<K, V> implements AutoCloseable {
     }
     closed = true;
     subscription.close();
-    epoch.incrementAndGet();
+    synchronized (generationLock) {
+      generation = CLOSED;
+    }
     pending.clear();
     store.invalidateAll();
     store.cleanUp();
@@ -375,15 +409,13 @@ public final class NearCache<K, V> implements AutoCloseable {
   public static final class Hit<V> {
     private final V value;
     private final byte[] bytes;
-    final long session;
-    final long epoch;
+    final Generation generation;
     final long deadlineNanos;
 
-    Hit(V value, byte[] bytes, long session, long epoch, long deadlineNanos) {
+    Hit(V value, byte[] bytes, Generation generation, long deadlineNanos) {
       this.value = value;
       this.bytes = bytes;
-      this.session = session;
-      this.epoch = epoch;
+      this.generation = generation;
       this.deadlineNanos = deadlineNanos;
     }
 
@@ -423,18 +455,23 @@ public final class NearCache<K, V> implements AutoCloseable {
 
   /** Shared by the concurrent readers of one key; marked when the key is invalidated. */
   static final class Token {
-    final long session;
-    final long epoch;
+    final Generation generation;
     final long createdNanos;
     volatile boolean invalidated;
 
-    Token(long session, long epoch, long createdNanos) {
-      this.session = session;
-      this.epoch = epoch;
+    Token(Generation generation, long createdNanos) {
+      this.generation = generation;
       this.createdNanos = createdNanos;
     }
   }
 
-  /** Each entry expires at its own deadline; reads do not extend it. */
+  /** One generation of entries: see the invariant at {@code generation}. Compared by identity. */
+  private static final class Generation {
+    final long session;
+
+    Generation(long session) {
+      this.session = session;
+    }
+  }
 
 }

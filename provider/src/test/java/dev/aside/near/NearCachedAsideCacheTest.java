@@ -1,6 +1,7 @@
 package dev.aside.near;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aside.cache.AsideCache;
 import dev.aside.config.AsideConfiguration;
@@ -94,6 +95,24 @@ class NearCachedAsideCacheTest {
     assertThat(after - commands).as("commands Redis saw for 100 near hits").isLessThan(10);
     assertThat(metrics(b).getHits()).isGreaterThanOrEqualTo(100);
     assertThat(b.unwrap(AsideCache.class).statistics().getCacheHits()).isEqualTo(101);
+  }
+
+  @Test
+  void aClosedCacheThrowsEvenForAKeyItsNearCacheHeld() throws Exception {
+    Cache<String, String> b = cache(true);
+    b.put("42", "ann");
+    await(() -> {
+      try {
+        return metrics(b).getInvalidationsReceived() >= 1;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    b.get("42");
+    assertThat(b.get("42")).isEqualTo("ann");
+    assertThat(metrics(b).getHits()).as("served from the near cache before close").isEqualTo(1);
+    b.close();
+    assertThatThrownBy(() -> b.get("42")).isInstanceOf(IllegalStateException.class);
   }
 
   @Test
