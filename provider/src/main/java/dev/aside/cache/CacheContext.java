@@ -174,9 +174,13 @@ final class CacheContext<K, V> {
     return nearByKeyObject ? key : keys.encode(key);
   }
 
-  /** A value from the near cache, or null: absent, not live, or bytes that do not decode. */
+  /**
+   * A value from the near cache, or null: absent, not live, or bytes that do not decode. A String key
+   * is passed as one: the JIT then knows its exact class inside the hash lookup and inlines its
+   * hashCode and equals, which a lookup by an Object key calls virtually.
+   */
   V nearHit(K key) {
-    NearCache.Hit<V> hit = near.get(nearKey(key));
+    NearCache.Hit<V> hit = nearByKeyObject && key instanceof String text ? near.get(text) : near.get(nearKey(key));
     return hit == null ? null : hit.value(decoder);
   }
 

@@ -53,10 +53,26 @@ final class RedisConnector {
             .build())
         .build());
     try {
-      this.connection = client.connect(ByteArrayCodec.INSTANCE);
+      this.connection = connect(client);
     } catch (RuntimeException e) {
       shutdown();
       throw new CacheException("Cannot connect to Redis at " + settings.redacted() + ": " + rootMessage(e));
+    }
+  }
+
+  /*
+   * When Redis rejects the handshake (NOAUTH, WRONGPASS) and closes the connection at once, Lettuce
+   * now and then reports the close instead, as an internal IllegalStateException ("RedisHandshakeHandler
+   * not registered"). One more attempt then reports what Redis said, which names the problem.
+   */
+  private static StatefulRedisConnection<byte[], byte[]> connect(RedisClient client) {
+    try {
+      return client.connect(ByteArrayCodec.INSTANCE);
+    } catch (RuntimeException e) {
+      if (!(root(e) instanceof IllegalStateException)) {
+        throw e;
+      }
+      return client.connect(ByteArrayCodec.INSTANCE);
     }
   }
 
@@ -77,11 +93,16 @@ final class RedisConnector {
     resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 
-  private static String rootMessage(Throwable e) {
+  private static Throwable root(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
+    return root;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = root(e);
     String message = root.getMessage();
     return root.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
   }
