@@ -170,6 +170,11 @@ final class Reads<K, V> {
     return result;
   }
 
+  /*
+   * containsKey answers what get would (without loading): it reads and decodes the value, so bytes
+   * that get treats as a miss (foreign, corrupt, outside the allowlist, another Redis type, a
+   * tombstone) are not contained. EXISTS would be cheaper, and wrong for exactly those entries.
+   */
   boolean containsKey(K key) {
     context.checkOpen();
     context.requireKey(key);
@@ -178,11 +183,7 @@ final class Reads<K, V> {
       return false;
     }
     try {
-      if (readThrough != null && readThrough.cachesAbsence()) {
-        byte[] bytes = store.get(redisKey);
-        return bytes != null && !ValueFormat.isTombstone(bytes);
-      }
-      return store.exists(redisKey);
+      return context.decode(store.get(redisKey)) != null;
     } catch (RedisOperationException e) {
       failures.readFailed(e);
       return false;

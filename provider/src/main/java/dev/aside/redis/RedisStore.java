@@ -118,10 +118,6 @@ public final class RedisStore {
     return out;
   }
 
-  public boolean exists(byte[] key) {
-    return call(() -> redis.exists(key), "EXISTS") > 0;
-  }
-
   /** Applies an access TTL without waiting; ordered before this thread's next command. */
   public void expireAsync(byte[] key, long ttl) {
     if (!breaker.allowsRequest()) {

@@ -74,6 +74,11 @@ class CorruptEntriesTest {
 
     assertThat(entries(cache)).isEqualTo(Map.of("good", "value"));
     assertThat(undecodable(cache)).isEqualTo(3);
+
+    // containsKey agrees with get: an entry get cannot read is not contained.
+    assertThat(cache.containsKey("bad")).isFalse();
+    assertThat(cache.containsKey("good")).isTrue();
+    assertThat(undecodable(cache)).isEqualTo(4);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -121,6 +126,7 @@ class CorruptEntriesTest {
     assertThat(cache.getAll(Set.of("good", "bad"))).isEqualTo(Map.of("good", "value"));
     assertThat(entries(cache)).isEqualTo(Map.of("good", "value"));
     assertThat(cache.get("bad")).isNull();
+    assertThat(cache.containsKey("bad")).isFalse();
   }
 
   @Test
