@@ -3,7 +3,11 @@ package dev.aside.benchmarks;
 import dev.aside.benchmarks.jmh.NearHitBenchmarks;
 import dev.aside.config.AsideConfiguration;
 import dev.aside.spi.AsideCachingProvider;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,8 +126,23 @@ final class NearScenario implements Scenario {
     }
   }
 
-  /** JMH's score (ops/µs) per system of {@link NearHitBenchmarks}, its log going to stderr. */
-  private Map<String, Result<?>> throughput(Environment environment) throws RunnerException {
+  /**
+   * JMH's score (ops/µs) per system of {@link NearHitBenchmarks}, JMH's own log silenced. The forks
+   * find the Redis URI in a file readable by this user only: it may hold a password, and a command
+   * line is visible to every user of the machine.
+   */
+  private Map<String, Result<?>> throughput(Environment environment) throws RunnerException, IOException {
+    Path uriFile = Files.createTempFile("aside-near-bench", ".uri",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      Files.writeString(uriFile, environment.redisUri());
+      return throughput(environment, uriFile);
+    } finally {
+      Files.deleteIfExists(uriFile);
+    }
+  }
+
+  private Map<String, Result<?>> throughput(Environment environment, Path uriFile) throws RunnerException {
     org.openjdk.jmh.runner.options.Options jmh = new OptionsBuilder()
         .include(Pattern.quote(NearHitBenchmarks.class.getName()) + "\\.get$")
         .param("system", "aside", "caffeine", "caffeine-bounded")
@@ -133,7 +152,7 @@ final class NearScenario implements Scenario {
         .warmupTime(TimeValue.seconds(1))
         .measurementIterations(iterations)
         .measurementTime(TimeValue.seconds(1))
-        .jvmArgsAppend("-D" + NearHitBenchmarks.REDIS_PROPERTY + "=" + environment.redisUri())
+        .jvmArgsAppend("-D" + NearHitBenchmarks.REDIS_FILE_PROPERTY + "=" + uriFile)
         .verbosity(VerboseMode.SILENT)
         .shouldFailOnError(true)
         .build();
@@ -147,7 +166,9 @@ final class NearScenario implements Scenario {
   }
 
   private static String opsPerSecond(Result<?> score) {
-    return String.format("%,14.0f ± %,.0f", score.getScore() * 1e6, score.getScoreError() * 1e6);
+    double error = score.getScoreError();        // NaN with a single measurement
+    return String.format("%,14.0f", score.getScore() * 1e6)
+        + (Double.isNaN(error) ? "" : String.format(" ± %,.0f", error * 1e6));
   }
 
   private record Staleness(long writes, long reads, long olderReads, double p50, double p99, double max) {}

@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * kept as its encoded bytes, and the cache decodes a fresh instance per hit ({@link Hit#value}). With
  * store-by-reference every value is shared.
  *
- * <p>Thread-safe. Invalidations run on Lettuce's event loop and are O(1): a per-key removal, or an
- * a new generation for a full clear (the memory is released on the common pool).
+ * <p>Thread-safe. Invalidations run on Lettuce's event loop and are O(1): a per-key removal, or a
+ * new generation for a full clear (the memory is released on the common pool).
  */
 public final class NearCache<K, V> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NearCache.class);

@@ -3,7 +3,10 @@ package dev.aside.benchmarks.jmh;
 import dev.aside.config.AsideConfiguration;
 import dev.aside.spi.AsideCachingProvider;
 import dev.aside.testkit.RedisServer;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
@@ -31,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * JVMs, so neither shares JIT profiles with the other. Run with
  * {@code java -jar benchmarks/target/benchmarks.jar jmh NearHitBenchmarks}.
  *
- * <p>{@code aside} is a near-cached Aside cache on a private redis-server, or the one named by the system
- * property {@value #REDIS_PROPERTY} (its entries all read once,
+ * <p>{@code aside} is a near-cached Aside cache on a private redis-server, or on the one whose URI is in
+ * the file named by the system property {@value #REDIS_FILE_PROPERTY} (its entries all read once,
  * so that every measured call is a near hit); {@code caffeine} is Caffeine's JCache in its default
  * configuration, {@code caffeine-bounded} the same bounded to the near cache's 10,000 entries (all three
  * store by value, JCache's default).
@@ -45,8 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(2)
 @Threads(2)
 public class NearHitBenchmarks {
-  /** System property naming the Redis to use (the {@code near} scenario passes its own); unset: start one. */
-  public static final String REDIS_PROPERTY = "aside.bench.redis";
+  /** System property naming a file that holds the URI of the Redis to use (the {@code near} scenario passes its own); unset: start one. */
+  public static final String REDIS_FILE_PROPERTY = "aside.bench.redis-uri-file";
   private static final String CAFFEINE = "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider";
   private static final int KEYS = 1_000;
 
@@ -59,10 +62,11 @@ public class NearHitBenchmarks {
   private String[] keys;
 
   @Setup(Level.Trial)
-  public void setUp() throws InterruptedException {
+  public void setUp() throws InterruptedException, IOException {
     switch (system) {
       case "aside" -> {
-        String uri = System.getProperty(REDIS_PROPERTY);
+        String uriFile = System.getProperty(REDIS_FILE_PROPERTY);
+        String uri = uriFile == null ? null : Files.readString(Path.of(uriFile)).trim();
         if (uri == null) {
           redis = RedisServer.start();
           uri = redis.uri();
