@@ -81,11 +81,14 @@ final class NearScenario implements Scenario {
     CacheManager readerManager = new AsideCachingProvider().getCacheManager(uri, getClass().getClassLoader());
     try {
       Map<String, Result<?>> scores = throughput(environment);
-      Result<?> asideScore = scores.get("aside");
-      Result<?> caffeineScore = scores.get("caffeine");
-      Result<?> boundedScore = scores.get("caffeine-bounded");
+      Result<?> asideScore = scores.get("aside/string");
+      Result<?> caffeineScore = scores.get("caffeine/string");
+      Result<?> boundedScore = scores.get("caffeine-bounded/string");
+      Result<?> asideObjects = scores.get("aside/object");
+      Result<?> caffeineObjects = scores.get("caffeine/object");
       double ratio = asideScore.getScore() / caffeineScore.getScore();
       double boundedRatio = asideScore.getScore() / boundedScore.getScore();
+      double objectRatio = asideObjects.getScore() / caffeineObjects.getScore();
 
       Staleness staleness = staleness(writerManager, readerManager, environment);
 
@@ -96,7 +99,12 @@ final class NearScenario implements Scenario {
       environment.out().printf("  Caffeine's JCache      %s   (bounded to 10,000 entries, like the near cache)%n",
           opsPerSecond(boundedScore));
       environment.out().printf("  ratio, vs default      %14.3f%n", ratio);
-      environment.out().printf("  ratio, vs bounded      %14.3f%n%n", boundedRatio);
+      environment.out().printf("  ratio, vs bounded      %14.3f%n", boundedRatio);
+      environment.out().printf("near-cache get hits of a five-field object (copied on every hit: store-by-value)%n");
+      environment.out().printf("  Aside (near cache)     %s   (decodes the JSON it kept)%n", opsPerSecond(asideObjects));
+      environment.out().printf("  Caffeine's JCache      %s   (its copier serializes and deserializes)%n",
+          opsPerSecond(caffeineObjects));
+      environment.out().printf("  ratio                  %14.3f%n%n", objectRatio);
       environment.out().printf("staleness: %d writes on manager A at ~%d/s, reader with a near cache on manager B%n",
           staleness.writes, writesPerSecond);
       environment.out().printf("  write ack -> first read of the new version on B: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
@@ -108,9 +116,12 @@ final class NearScenario implements Scenario {
       figures.put("scenario", name());
       figures.put("near_vs_caffeine_ratio", round(ratio, 3));
       figures.put("near_vs_bounded_caffeine_ratio", round(boundedRatio, 3));
+      figures.put("near_object_vs_caffeine_ratio", round(objectRatio, 3));
       figures.put("aside_near_get_ops", Math.round(asideScore.getScore() * 1e6));
       figures.put("caffeine_jcache_get_ops", Math.round(caffeineScore.getScore() * 1e6));
       figures.put("caffeine_jcache_bounded_get_ops", Math.round(boundedScore.getScore() * 1e6));
+      figures.put("aside_near_object_get_ops", Math.round(asideObjects.getScore() * 1e6));
+      figures.put("caffeine_jcache_object_get_ops", Math.round(caffeineObjects.getScore() * 1e6));
       figures.put("staleness_p50_ms", round(staleness.p50, 3));
       figures.put("staleness_p99_ms", round(staleness.p99, 3));
       figures.put("staleness_max_ms", round(staleness.max, 3));
@@ -143,9 +154,20 @@ final class NearScenario implements Scenario {
   }
 
   private Map<String, Result<?>> throughput(Environment environment, Path uriFile) throws RunnerException {
+    environment.err().printf("near-cache throughput: JMH, 5 systems x %d forks (about %d s)%n", forks,
+        5 * forks * (6 + iterations));
+    Map<String, Result<?>> scores = new LinkedHashMap<>();
+    scores.putAll(jmh(uriFile, "string", "aside", "caffeine", "caffeine-bounded"));
+    scores.putAll(jmh(uriFile, "object", "aside", "caffeine"));
+    return scores;
+  }
+
+  /** Scores keyed by {@code system/value}. */
+  private Map<String, Result<?>> jmh(Path uriFile, String value, String... systems) throws RunnerException {
     org.openjdk.jmh.runner.options.Options jmh = new OptionsBuilder()
         .include(Pattern.quote(NearHitBenchmarks.class.getName()) + "\\.get$")
-        .param("system", "aside", "caffeine", "caffeine-bounded")
+        .param("system", systems)
+        .param("value", value)
         .forks(forks)
         .threads(threads)
         .warmupIterations(3)
@@ -156,11 +178,9 @@ final class NearScenario implements Scenario {
         .verbosity(VerboseMode.SILENT)
         .shouldFailOnError(true)
         .build();
-    environment.err().printf("near-cache throughput: JMH, 3 systems x %d forks (about %d s)%n", forks,
-        3 * forks * (6 + iterations));
     Map<String, Result<?>> scores = new LinkedHashMap<>();
     for (RunResult result : new Runner(jmh).run()) {
-      scores.put(result.getParams().getParam("system"), result.getPrimaryResult());
+      scores.put(result.getParams().getParam("system") + "/" + value, result.getPrimaryResult());
     }
     return scores;
   }

@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A near-cache hit through the JCache API, against Caffeine's own JCache provider: {@code get} of
- * 1,000 hot {@code String} keys holding 100-character strings. Each system runs in its own forked
+ * 1,000 hot {@code String} keys holding strings or small objects. Each system runs in its own forked
  * JVMs, so neither shares JIT profiles with the other. Run with
  * {@code java -jar benchmarks/target/benchmarks.jar jmh NearHitBenchmarks}.
  *
@@ -56,13 +56,23 @@ public class NearHitBenchmarks {
   @Param({"aside", "caffeine", "caffeine-bounded"})
   public String system;
 
+  /**
+   * {@code string}: 100-character strings, immutable, so every cache may hand out the instance it holds.
+   * {@code object}: a five-field application object, which store-by-value must copy on every hit (Aside
+   * decodes the bytes it kept, as JSON; Caffeine's copier serializes and deserializes the copy it holds).
+   */
+  @Param({"string", "object"})
+  public String value;
+
   private RedisServer redis;
   private CacheManager manager;
-  private Cache<String, String> cache;
+  private Cache<String, Object> cache;
   private String[] keys;
 
   @Setup(Level.Trial)
   public void setUp() throws InterruptedException, IOException {
+    @SuppressWarnings("unchecked")
+    Class<Object> valueType = (Class<Object>) (Class<?>) (value.equals("string") ? String.class : CodecBenchmarks.Profile.class);
     switch (system) {
       case "aside" -> {
         String uriFile = System.getProperty(REDIS_FILE_PROPERTY);
@@ -73,20 +83,20 @@ public class NearHitBenchmarks {
         }
         manager = new AsideCachingProvider().getCacheManager(
             URI.create(uri + (uri.contains("?") ? "&" : "?") + "prefix=jmh-near"), getClass().getClassLoader());
-        AsideConfiguration<String, String> config = new AsideConfiguration<>();
-        config.setTypes(String.class, String.class);
+        AsideConfiguration<String, Object> config = new AsideConfiguration<>();
+        config.setTypes(String.class, valueType);
         config.setNearCacheMaxEntries(10_000);
         cache = manager.createCache("hot", config);
       }
       case "caffeine" -> {
         manager = Caching.getCachingProvider(CAFFEINE).getCacheManager();
-        cache = manager.createCache("hot", new MutableConfiguration<String, String>()
-            .setTypes(String.class, String.class));
+        cache = manager.createCache("hot", new MutableConfiguration<String, Object>()
+            .setTypes(String.class, valueType));
       }
       case "caffeine-bounded" -> {
         manager = Caching.getCachingProvider(CAFFEINE).getCacheManager();
-        var config = new com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration<String, String>();
-        config.setTypes(String.class, String.class);
+        var config = new com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration<String, Object>();
+        config.setTypes(String.class, valueType);
         config.setMaximumSize(java.util.OptionalLong.of(10_000));
         config.setStoreByValue(true);      // CaffeineConfiguration defaults to by-reference; JCache's default is by-value
         cache = manager.createCache("hot", config);
@@ -94,10 +104,10 @@ public class NearHitBenchmarks {
       default -> throw new IllegalArgumentException("unknown system " + system);
     }
     keys = new String[KEYS];
-    String value = "v".repeat(100);
     for (int k = 0; k < KEYS; k++) {
       keys[k] = "k" + k;
-      cache.put(keys[k], value);
+      cache.put(keys[k], value.equals("string") ? "v".repeat(100)
+          : new CodecBenchmarks.Profile(k, "Ada Lovelace", "ada" + k + "@example.org", 36, true));
     }
     Thread.sleep(200);     // the puts' own invalidations come back from Redis; let them pass
     for (String key : keys) {
@@ -114,7 +124,7 @@ public class NearHitBenchmarks {
   }
 
   @Benchmark
-  public String get() {
+  public Object get() {
     return cache.get(keys[ThreadLocalRandom.current().nextInt(KEYS)]);
   }
 }
