@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,6 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.regex.Pattern;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -36,11 +35,15 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * <p>Throughput is {@link NearHitBenchmarks} run by JMH, each system in forked JVMs of its own: in one
  * shared JVM the JIT's profile of whichever cache ran first shapes the code of the other, and the
- * interleaved rounds there swung by more than the difference being measured.
+ * rounds there swung by more than the difference being measured.
  */
 final class NearScenario implements Scenario {
+  /** Each JMH run, as system/value; see {@link NearHitBenchmarks}. */
+  private static final String[] RUNS = {"aside/string", "caffeine/string", "caffeine-bounded/string",
+      "aside/object", "caffeine/object"};
+
   private int threads;
-  private int forks;
+  private int rounds;
   private int iterations;
   private double seconds;
   private int writesPerSecond;
@@ -58,7 +61,7 @@ final class NearScenario implements Scenario {
   @Override
   public String optionsHelp() {
     return "--threads N     reader threads for throughput (default: the number of CPUs)\n"
-        + "--forks F       JVMs per system for throughput (default 3)\n"
+        + "--rounds R      throughput rounds, each one forked JVM per system (default 5)\n"
         + "--iterations I  one-second measurements per fork, after 3 of warm-up (default 3)\n"
         + "--seconds S     length of the staleness run (default 3)\n"
         + "--rate W        writes per second in the staleness run (default 1000)";
@@ -67,7 +70,7 @@ final class NearScenario implements Scenario {
   @Override
   public void parse(Options options) {
     threads = options.integer("threads", Runtime.getRuntime().availableProcessors(), 1);
-    forks = options.integer("forks", 3, 1);
+    rounds = options.integer("rounds", 5, 1);
     iterations = options.integer("iterations", 3, 1);
     seconds = options.decimal("seconds", 3, 0.1);
     writesPerSecond = options.integer("rate", 1000, 1);
@@ -80,31 +83,34 @@ final class NearScenario implements Scenario {
     CacheManager writerManager = new AsideCachingProvider().getCacheManager(uri, getClass().getClassLoader());
     CacheManager readerManager = new AsideCachingProvider().getCacheManager(uri, getClass().getClassLoader());
     try {
-      Map<String, Result<?>> scores = throughput(environment);
-      Result<?> asideScore = scores.get("aside/string");
-      Result<?> caffeineScore = scores.get("caffeine/string");
-      Result<?> boundedScore = scores.get("caffeine-bounded/string");
-      Result<?> asideObjects = scores.get("aside/object");
-      Result<?> caffeineObjects = scores.get("caffeine/object");
-      double ratio = asideScore.getScore() / caffeineScore.getScore();
-      double boundedRatio = asideScore.getScore() / boundedScore.getScore();
-      double objectRatio = asideObjects.getScore() / caffeineObjects.getScore();
+      Map<String, double[]> scores = throughput(environment);
+      double[] asideScore = scores.get("aside/string");
+      double[] caffeineScore = scores.get("caffeine/string");
+      double[] boundedScore = scores.get("caffeine-bounded/string");
+      double[] asideObjects = scores.get("aside/object");
+      double[] caffeineObjects = scores.get("caffeine/object");
+      double[] ratios = ratios(asideScore, caffeineScore);
+      double[] boundedRatios = ratios(asideScore, boundedScore);
+      double[] objectRatios = ratios(asideObjects, caffeineObjects);
+      double ratio = median(ratios);
+      double boundedRatio = median(boundedRatios);
+      double objectRatio = median(objectRatios);
 
       Staleness staleness = staleness(writerManager, readerManager, environment);
 
-      environment.out().printf("near-cache get hits (JMH), %d threads, %d forks x %d s per system, ops/s (99.9%% CI)%n",
-          threads, forks, iterations);
+      environment.out().printf("near-cache get hits (JMH), %d threads, %d rounds of one %d s fork per system, median ops/s%n",
+          threads, rounds, iterations);
       environment.out().printf("  Aside (near cache)     %s%n", opsPerSecond(asideScore));
       environment.out().printf("  Caffeine's JCache      %s   (default configuration: unbounded)%n", opsPerSecond(caffeineScore));
       environment.out().printf("  Caffeine's JCache      %s   (bounded to 10,000 entries, like the near cache)%n",
           opsPerSecond(boundedScore));
-      environment.out().printf("  ratio, vs default      %14.3f%n", ratio);
-      environment.out().printf("  ratio, vs bounded      %14.3f%n", boundedRatio);
+      environment.out().printf("  ratio, vs default      %14.3f   (median of rounds; %s)%n", ratio, range(ratios));
+      environment.out().printf("  ratio, vs bounded      %14.3f   (%s)%n", boundedRatio, range(boundedRatios));
       environment.out().printf("near-cache get hits of a five-field object (copied on every hit: store-by-value)%n");
       environment.out().printf("  Aside (near cache)     %s   (decodes the JSON it kept)%n", opsPerSecond(asideObjects));
       environment.out().printf("  Caffeine's JCache      %s   (its copier serializes and deserializes)%n",
           opsPerSecond(caffeineObjects));
-      environment.out().printf("  ratio                  %14.3f%n%n", objectRatio);
+      environment.out().printf("  ratio                  %14.3f   (%s)%n%n", objectRatio, range(objectRatios));
       environment.out().printf("staleness: %d writes on manager A at ~%d/s, reader with a near cache on manager B%n",
           staleness.writes, writesPerSecond);
       environment.out().printf("  write ack -> first read of the new version on B: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
@@ -117,11 +123,11 @@ final class NearScenario implements Scenario {
       figures.put("near_vs_caffeine_ratio", round(ratio, 3));
       figures.put("near_vs_bounded_caffeine_ratio", round(boundedRatio, 3));
       figures.put("near_object_vs_caffeine_ratio", round(objectRatio, 3));
-      figures.put("aside_near_get_ops", Math.round(asideScore.getScore() * 1e6));
-      figures.put("caffeine_jcache_get_ops", Math.round(caffeineScore.getScore() * 1e6));
-      figures.put("caffeine_jcache_bounded_get_ops", Math.round(boundedScore.getScore() * 1e6));
-      figures.put("aside_near_object_get_ops", Math.round(asideObjects.getScore() * 1e6));
-      figures.put("caffeine_jcache_object_get_ops", Math.round(caffeineObjects.getScore() * 1e6));
+      figures.put("aside_near_get_ops", Math.round(median(asideScore) * 1e6));
+      figures.put("caffeine_jcache_get_ops", Math.round(median(caffeineScore) * 1e6));
+      figures.put("caffeine_jcache_bounded_get_ops", Math.round(median(boundedScore) * 1e6));
+      figures.put("aside_near_object_get_ops", Math.round(median(asideObjects) * 1e6));
+      figures.put("caffeine_jcache_object_get_ops", Math.round(median(caffeineObjects) * 1e6));
       figures.put("staleness_p50_ms", round(staleness.p50, 3));
       figures.put("staleness_p99_ms", round(staleness.p99, 3));
       figures.put("staleness_max_ms", round(staleness.max, 3));
@@ -129,7 +135,7 @@ final class NearScenario implements Scenario {
       figures.put("staleness_writes", staleness.writes);
       figures.put("staleness_reads", staleness.reads);
       figures.put("threads", threads);
-      figures.put("forks", forks);
+      figures.put("rounds", rounds);
       return figures;
     } finally {
       writerManager.close();
@@ -138,11 +144,11 @@ final class NearScenario implements Scenario {
   }
 
   /**
-   * JMH's score (ops/µs) per system of {@link NearHitBenchmarks}, JMH's own log silenced. The forks
-   * find the Redis URI in a file readable by this user only: it may hold a password, and a command
+   * JMH's scores (ops/µs, one per round) per run of {@link NearHitBenchmarks}, JMH's own log silenced.
+   * The forked JVMs find the Redis URI in a file readable by this user only: it may hold a password, and a command
    * line is visible to every user of the machine.
    */
-  private Map<String, Result<?>> throughput(Environment environment) throws RunnerException, IOException {
+  private Map<String, double[]> throughput(Environment environment) throws RunnerException, IOException {
     Path uriFile = Files.createTempFile("aside-near-bench", ".uri",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
@@ -153,22 +159,33 @@ final class NearScenario implements Scenario {
     }
   }
 
-  private Map<String, Result<?>> throughput(Environment environment, Path uriFile) throws RunnerException {
-    environment.err().printf("near-cache throughput: JMH, 5 systems x %d forks (about %d s)%n", forks,
-        5 * forks * (6 + iterations));
-    Map<String, Result<?>> scores = new LinkedHashMap<>();
-    scores.putAll(jmh(uriFile, "string", "aside", "caffeine", "caffeine-bounded"));
-    scores.putAll(jmh(uriFile, "object", "aside", "caffeine"));
+  /*
+   * Fork r of every system runs before fork r + 1 of any, so a machine that slows down or speeds up
+   * during the run moves all systems alike; ratios are taken per round, and their median reported.
+   */
+  private Map<String, double[]> throughput(Environment environment, Path uriFile) throws RunnerException {
+    environment.err().printf("near-cache throughput: JMH, %d rounds of 5 forks (about %d s)%n", rounds,
+        5 * rounds * (6 + iterations));
+    Map<String, double[]> scores = new LinkedHashMap<>();
+    for (String run : RUNS) {
+      scores.put(run, new double[rounds]);
+    }
+    for (int r = 0; r < rounds; r++) {
+      for (String run : RUNS) {
+        String[] systemAndValue = run.split("/");
+        scores.get(run)[r] = oneFork(uriFile, systemAndValue[0], systemAndValue[1]);
+      }
+    }
     return scores;
   }
 
-  /** Scores keyed by {@code system/value}. */
-  private Map<String, Result<?>> jmh(Path uriFile, String value, String... systems) throws RunnerException {
+  /** One forked JVM's mean score of {@link NearHitBenchmarks}, in ops/µs. */
+  private double oneFork(Path uriFile, String system, String value) throws RunnerException {
     org.openjdk.jmh.runner.options.Options jmh = new OptionsBuilder()
         .include(Pattern.quote(NearHitBenchmarks.class.getName()) + "\\.get$")
-        .param("system", systems)
+        .param("system", system)
         .param("value", value)
-        .forks(forks)
+        .forks(1)
         .threads(threads)
         .warmupIterations(3)
         .warmupTime(TimeValue.seconds(1))
@@ -178,17 +195,32 @@ final class NearScenario implements Scenario {
         .verbosity(VerboseMode.SILENT)
         .shouldFailOnError(true)
         .build();
-    Map<String, Result<?>> scores = new LinkedHashMap<>();
-    for (RunResult result : new Runner(jmh).run()) {
-      scores.put(result.getParams().getParam("system") + "/" + value, result.getPrimaryResult());
-    }
-    return scores;
+    return new Runner(jmh).runSingle().getPrimaryResult().getScore();
   }
 
-  private static String opsPerSecond(Result<?> score) {
-    double error = score.getScoreError();        // NaN with a single measurement
-    return String.format("%,14.0f", score.getScore() * 1e6)
-        + (Double.isNaN(error) ? "" : String.format(" ± %,.0f", error * 1e6));
+  private static double[] ratios(double[] a, double[] b) {
+    double[] out = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = a[i] / b[i];
+    }
+    return out;
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static String range(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return String.format("%.3f–%.3f", sorted[0], sorted[sorted.length - 1]);
+  }
+
+  private static String opsPerSecond(double[] scores) {
+    return String.format("%,14.0f", median(scores) * 1e6);
   }
 
   private record Staleness(long writes, long reads, long olderReads, double p50, double p99, double max) {}
