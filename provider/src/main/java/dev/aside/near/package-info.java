@@ -33,8 +33,9 @@
  * may still return the previous value. Nothing is served otherwise: hits are served only while the feed
  * is live (tracking on, connection open, last {@code PING} answered within about interval + timeout),
  * and every loss of the connection, missed {@code PING} or null invalidation clears the near caches at
- * once. Each entry and reservation carries the tracking session and a clear epoch, so an entry from
- * before a loss can never be served after it, even before the memory is released. A connection that
+ * once. Each entry and reservation carries its generation, which every clear, lost session and close
+ * replaces, so an entry from before a loss can never be served after it, even before the memory is
+ * released; a hit costs one comparison of generations. A connection that
  * silently stops delivering is detected within {@code pingInterval + pingTimeout} (1.5 s by default);
  * that is the worst-case window.
  *
