@@ -92,9 +92,9 @@ final class NearScenario implements Scenario {
       double[] ratios = ratios(asideScore, caffeineScore);
       double[] boundedRatios = ratios(asideScore, boundedScore);
       double[] objectRatios = ratios(asideObjects, caffeineObjects);
-      double ratio = median(ratios);
-      double boundedRatio = median(boundedRatios);
-      double objectRatio = median(objectRatios);
+      double ratio = Stats.median(ratios);
+      double boundedRatio = Stats.median(boundedRatios);
+      double objectRatio = Stats.median(objectRatios);
 
       Staleness staleness = staleness(writerManager, readerManager, environment);
 
@@ -123,11 +123,11 @@ final class NearScenario implements Scenario {
       figures.put("near_vs_caffeine_ratio", round(ratio, 3));
       figures.put("near_vs_bounded_caffeine_ratio", round(boundedRatio, 3));
       figures.put("near_object_vs_caffeine_ratio", round(objectRatio, 3));
-      figures.put("aside_near_get_ops", Math.round(median(asideScore) * 1e6));
-      figures.put("caffeine_jcache_get_ops", Math.round(median(caffeineScore) * 1e6));
-      figures.put("caffeine_jcache_bounded_get_ops", Math.round(median(boundedScore) * 1e6));
-      figures.put("aside_near_object_get_ops", Math.round(median(asideObjects) * 1e6));
-      figures.put("caffeine_jcache_object_get_ops", Math.round(median(caffeineObjects) * 1e6));
+      figures.put("aside_near_get_ops", Math.round(Stats.median(asideScore) * 1e6));
+      figures.put("caffeine_jcache_get_ops", Math.round(Stats.median(caffeineScore) * 1e6));
+      figures.put("caffeine_jcache_bounded_get_ops", Math.round(Stats.median(boundedScore) * 1e6));
+      figures.put("aside_near_object_get_ops", Math.round(Stats.median(asideObjects) * 1e6));
+      figures.put("caffeine_jcache_object_get_ops", Math.round(Stats.median(caffeineObjects) * 1e6));
       figures.put("staleness_p50_ms", round(staleness.p50, 3));
       figures.put("staleness_p99_ms", round(staleness.p99, 3));
       figures.put("staleness_max_ms", round(staleness.max, 3));
@@ -206,13 +206,6 @@ final class NearScenario implements Scenario {
     return out;
   }
 
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  }
-
   private static String range(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
@@ -220,7 +213,7 @@ final class NearScenario implements Scenario {
   }
 
   private static String opsPerSecond(double[] scores) {
-    return String.format("%,14.0f", median(scores) * 1e6);
+    return String.format("%,14.0f", Stats.median(scores) * 1e6);
   }
 
   private record Staleness(long writes, long reads, long olderReads, double p50, double p99, double max) {}

@@ -228,7 +228,7 @@ public final class ThroughputScenario implements Scenario {
     Map<String, Map<Op, Double>> medians = new LinkedHashMap<>();
     rates.forEach((system, perOp) -> {
       Map<Op, Double> m = new LinkedHashMap<>();
-      perOp.forEach((op, values) -> m.put(op, median(values)));
+      perOp.forEach((op, values) -> m.put(op, Stats.median(values)));
       medians.put(system, m);
     });
 
@@ -750,17 +750,10 @@ public final class ThroughputScenario implements Scenario {
     }
   }
 
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  }
-
   private static double spread(double[] values) {
     double min = Arrays.stream(values).min().orElse(0);
     double max = Arrays.stream(values).max().orElse(0);
-    double median = median(values);
+    double median = Stats.median(values);
     return median == 0 ? 0 : (max - min) / median;
   }
 
