@@ -268,6 +268,26 @@ final class CacheContext<K, V> {
     statistics.recordRemoveTimeNanos(System.nanoTime() - start);
   }
 
+  /** A read-then-write (getAndPut, replace…), if statistics are on: its hit or miss, and a put if it stored. */
+  void recordReadAndPut(boolean hit, boolean stored, long start) {
+    if (statsOn()) {
+      recordGetOutcome(hit, start);
+      if (stored) {
+        recordPut(start);
+      }
+    }
+  }
+
+  /** A read-then-remove (getAndRemove, remove(k, v)), if statistics are on: its hit or miss, and a removal if one happened. */
+  void recordReadAndRemoval(boolean hit, boolean removed, long start) {
+    if (statsOn()) {
+      recordGetOutcome(hit, start);
+      if (removed) {
+        recordRemoval(start);
+      }
+    }
+  }
+
   void recordGetOutcome(boolean hit, long start) {
     if (hit) {
       statistics.recordHits(1);

@@ -88,12 +88,7 @@ final class Removals<K, V> {
     } finally {
       context.nearInvalidate(key);
     }
-    if (context.statsOn()) {
-      context.recordGetOutcome(present[0], start);
-      if (removed) {
-        context.recordRemoval(start);
-      }
-    }
+    context.recordReadAndRemoval(present[0], removed, start);
     return removed;
   }
 
@@ -102,31 +97,14 @@ final class Removals<K, V> {
     context.requireKey(key);
     long start = System.nanoTime();
     V old = removeReturningOld(key);
-    if (context.statsOn()) {
-      context.recordGetOutcome(old != null, start);
-      if (old != null) {
-        context.recordRemoval(start);
-      }
-    }
+    context.recordReadAndRemoval(old != null, old != null, start);
     return old;
   }
 
   void removeAll(Set<? extends K> keySet) {
     context.checkOpen();
     context.requireKeys(keySet);
-    Set<K> toRemove = new LinkedHashSet<>(keySet);
-    CacheWriterException failure = null;
-    if (context.isWriteThrough() && !toRemove.isEmpty()) {
-      Set<K> pending = new LinkedHashSet<>(toRemove);
-      try {
-        writer.deleteAll(pending);
-        pending.clear();
-      } catch (Exception e) {
-        failure = e instanceof CacheWriterException cwe ? cwe : new CacheWriterException("Exception in CacheWriter", e);
-      }
-      toRemove.removeAll(pending);
-    }
-    removeFromRedis(new ArrayList<>(toRemove));
+    CacheWriterException failure = removeBatch(new ArrayList<>(keySet));
     if (failure != null) {
       throw failure;
     }

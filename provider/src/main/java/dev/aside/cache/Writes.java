@@ -117,12 +117,7 @@ final class Writes<K, V> {
     } finally {
       context.nearInvalidate(key);
     }
-    if (context.statsOn()) {
-      context.recordGetOutcome(old != null, start);
-      if (stored) {
-        context.recordPut(start);
-      }
-    }
+    context.recordReadAndPut(old != null, stored, start);
     return old;
   }
 
@@ -303,12 +298,7 @@ final class Writes<K, V> {
     } finally {
       context.nearInvalidate(key);
     }
-    if (context.statsOn()) {
-      context.recordGetOutcome(replaced, start);
-      if (replaced) {
-        context.recordPut(start);
-      }
-    }
+    context.recordReadAndPut(replaced, replaced, start);
     if (!replaced) {
       return null;
     }
@@ -336,12 +326,7 @@ final class Writes<K, V> {
     } finally {
       context.nearInvalidate(key);
     }
-    if (context.statsOn()) {
-      context.recordGetOutcome(present[0], start);
-      if (replaced) {
-        context.recordPut(start);
-      }
-    }
+    context.recordReadAndPut(present[0], replaced, start);
     return replaced;
   }
 
