@@ -84,6 +84,7 @@ public final class AsideCacheManager implements CacheManager {
     this.store = new RedisStore(connector.connection(), settings.commandTimeout(), breaker);
     this.invalidations = new InvalidationQueue(settings.resilience().invalidationQueue());
     this.health = new RedisHealth(store, breaker, invalidations, settings.redacted());
+    connector.onReconnected(health::connectionRestored);
     MBeanRegistrar.register(health, MBeanKind.RESILIENCE, jmxUri, "");
     this.executor = Executors.newCachedThreadPool(task -> {
       Thread thread = new Thread(task, "aside-worker-" + THREADS.incrementAndGet());

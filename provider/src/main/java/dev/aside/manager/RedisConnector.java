@@ -2,6 +2,8 @@ package dev.aside.manager;
 
 import dev.aside.config.ConnectionSettings;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -10,6 +12,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.cache.CacheException;
@@ -83,6 +86,16 @@ final class RedisConnector {
 
   StatefulRedisConnection<byte[], byte[]> connection() {
     return connection;
+  }
+
+  /** Runs {@code action} on a Lettuce event loop each time the connection is re-established; keep it short. */
+  void onReconnected(Runnable action) {
+    connection.addListener(new RedisConnectionStateListener() {
+      @Override
+      public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+        action.run();
+      }
+    });
   }
 
   void shutdown() {

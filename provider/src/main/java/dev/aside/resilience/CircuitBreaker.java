@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  * </pre>
  * A successful probe closes the breaker; a failed one reopens it for twice as long, capped at 2 s
  * (or the first interval, if longer): probing a dead Redis costs one refused PING, and recovery
- * should not wait.
+ * should not wait. When the connection comes back the probe runs at once ({@link #probeNow}).
  * Only connection-level failures count (timeouts, refused or lost connections); a Redis error
  * reply such as {@code WRONGTYPE} is an answer, not a sign of sickness.
  */
@@ -77,6 +77,13 @@ public final class CircuitBreaker {
       return true;
     }
     return false;
+  }
+
+  /** Brings an open breaker's next probe forward to now: the connection is back, so Redis may answer. */
+  synchronized void probeNow() {
+    if (state == State.OPEN) {
+      probeAt = System.nanoTime();
+    }
   }
 
   synchronized void probeSucceeded() {

@@ -5,6 +5,7 @@ import dev.aside.redis.RedisStore;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,6 +38,19 @@ public final class RedisHealth implements ResilienceMetricsMXBean, AutoCloseable
       return thread;
     });
     scheduler.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Called when the connection to Redis is re-established: an open breaker probes now rather than
+   * at the end of its interval. Runs on a Lettuce event loop, so it only hands the probe over.
+   */
+  public void connectionRestored() {
+    breaker.probeNow();
+    try {
+      scheduler.execute(this::tick);
+    } catch (RejectedExecutionException closed) {
+      // The manager is closing: nothing to recover.
+    }
   }
 
   private void tick() {

@@ -173,6 +173,34 @@ class OutageTest {
     }
   }
 
+  /*
+   * With a 30 s open interval the scheduled probe would come long after Redis is back; the
+   * reconnection itself must trigger it, so that the cache is used again within Lettuce's
+   * reconnect back-off (at most 2 s) rather than after the breaker's interval.
+   */
+  @Test
+  void theBreakerClosesWhenTheConnectionIsBackNotAtTheNextScheduledProbe() throws Exception {
+    manager.close();
+    manager = (AsideCacheManager) new AsideCachingProvider().getCacheManager(
+        URI.create(server.uri() + "?timeout=200ms&breakerFailures=1&breakerOpen=30s&prefix=slowprobe"),
+        getClass().getClassLoader());
+    AsideConfiguration<Integer, Long> config = new AsideConfiguration<>();
+    config.setTypes(Integer.class, Long.class);
+    config.setReadThrough(true);
+    config.setCacheLoaderFactory(FactoryBuilder.factoryOf(DatabaseLoader.class));
+    cache = manager.createCache("rows", config);
+    assertThat(cache.get(1)).isEqualTo(1L);
+    server.kill();
+    assertThat(cache.get(2)).as("served by the loader while Redis is down").isEqualTo(1L);
+    awaitCircuit("OPEN", 2_000);
+    server.restart();
+    awaitCircuit("CLOSED", 10_000);
+    long loads = cache.unwrap(AsideCache.class).readPathMetrics().getLoads();
+    cache.get(3);
+    cache.get(3);
+    assertThat(cache.unwrap(AsideCache.class).readPathMetrics().getLoads()).as("cached again").isEqualTo(loads + 1);
+  }
+
   @Test
   void aFailedRemovalKeepsReadsOfThatKeyOffRedisUntilItIsReplayed() throws Exception {
     assertThat(cache.get(5)).isEqualTo(1L);
