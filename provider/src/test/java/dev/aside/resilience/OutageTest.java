@@ -63,16 +63,21 @@ class OutageTest {
   @BeforeEach
   void start() {
     server = RedisServer.start();
+    open("?timeout=200ms&breakerFailures=3&breakerOpen=200ms");
+    for (int k = 0; k < 100; k++) {
+      database.put(k, new AtomicLong(1));
+    }
+  }
+
+  /** Opens the manager with these URI options, and its read-through cache of {@link #database}. */
+  private void open(String options) {
     manager = (AsideCacheManager) new AsideCachingProvider().getCacheManager(
-        URI.create(server.uri() + "?timeout=200ms&breakerFailures=3&breakerOpen=200ms"), getClass().getClassLoader());
+        URI.create(server.uri() + options), getClass().getClassLoader());
     AsideConfiguration<Integer, Long> config = new AsideConfiguration<>();
     config.setTypes(Integer.class, Long.class);
     config.setReadThrough(true);
     config.setCacheLoaderFactory(FactoryBuilder.factoryOf(DatabaseLoader.class));
     cache = manager.createCache("rows", config);
-    for (int k = 0; k < 100; k++) {
-      database.put(k, new AtomicLong(1));
-    }
   }
 
   @AfterEach
@@ -181,14 +186,7 @@ class OutageTest {
   @Test
   void theBreakerClosesWhenTheConnectionIsBackNotAtTheNextScheduledProbe() throws Exception {
     manager.close();
-    manager = (AsideCacheManager) new AsideCachingProvider().getCacheManager(
-        URI.create(server.uri() + "?timeout=200ms&breakerFailures=1&breakerOpen=30s&prefix=slowprobe"),
-        getClass().getClassLoader());
-    AsideConfiguration<Integer, Long> config = new AsideConfiguration<>();
-    config.setTypes(Integer.class, Long.class);
-    config.setReadThrough(true);
-    config.setCacheLoaderFactory(FactoryBuilder.factoryOf(DatabaseLoader.class));
-    cache = manager.createCache("rows", config);
+    open("?timeout=200ms&breakerFailures=1&breakerOpen=30s&prefix=slowprobe");
     assertThat(cache.get(1)).isEqualTo(1L);
     server.kill();
     assertThat(cache.get(2)).as("served by the loader while Redis is down").isEqualTo(1L);
