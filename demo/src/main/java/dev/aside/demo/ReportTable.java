@@ -18,6 +18,8 @@ final class ReportTable {
             new Row("DB queries/s, mean", r -> String.format(Locale.ROOT, "%,.1f", r.dbMeanPerSecond())),
             new Row("DB queries/s, peak", r -> count(r.dbPeakPerSecond())),
             new Row("DB queries, total", r -> count(r.dbQueries())),
+            new Row("DB queries before the outage", r -> r.dbQueriesBeforeOutage().isPresent()
+                    ? count(r.dbQueriesBeforeOutage().getAsLong()) : "n/a"),
             new Row("hit ratio", r -> String.format(Locale.ROOT, "%.1f %%", r.hitRatio() * 100)),
             new Row("coalesced loads", r -> r.coalescedLoads().isPresent() ? count(r.coalescedLoads().getAsLong())
                     : "n/a"),

@@ -2,6 +2,7 @@ package dev.aside.demo;
 
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.HdrHistogram.Histogram;
 
@@ -46,6 +47,24 @@ record RunReport(String name, double seconds, long requests, long reads, long mi
                 metrics.unserved(), metrics.staleReads(), database.queries(), database.lookups(),
                 database.queries() / seconds, peak, hitRatio, coalescedLoads, negativeHits,
                 Latency.of(metrics.latencies()), timeline, metrics.events(), metrics.failureReasons());
+    }
+
+    /**
+     * Database queries in the whole seconds before Redis was killed: the part of the run where both contenders
+     * face the same, healthy system. Empty when the run had no outage (a Redis that is not the demo's own).
+     */
+    OptionalLong dbQueriesBeforeOutage() {
+        OptionalDouble killedAt = events.stream()
+                .filter(event -> event.what().equals(WorkloadRun.REDIS_KILLED))
+                .mapToDouble(RunMetrics.Event::atSeconds)
+                .findFirst();
+        if (killedAt.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(timeline.stream()
+                .filter(second -> second.second() <= killedAt.getAsDouble())
+                .mapToLong(RunMetrics.Second::dbQueries)
+                .sum());
     }
 
     /** Failed requests: reads and updates that threw, plus requests never started. */

@@ -25,6 +25,8 @@ final class WorkloadRun {
     static final double EVICTION_AT = 0.4;
     /** When, as a fraction of the run, Redis is killed. */
     static final double KILL_AT = 0.6;
+    /** The event that marks the start of the outage. */
+    static final String REDIS_KILLED = "Redis killed";
     private static final Duration MAX_OUTAGE = Duration.ofSeconds(5);
     /** How long past its end a run keeps serving requests that fell behind schedule; the rest count as failed. */
     private static final Duration GRACE = Duration.ofSeconds(10);
@@ -122,7 +124,7 @@ final class WorkloadRun {
                 "hot user " + Workload.HOT_ID + " evicted", () -> service.evict(Workload.HOT_ID)));
         if (redis.owned()) {
             long killAt = start + Math.round(durationNanos * KILL_AT);
-            scheduled.add(at(clock, start, killAt, metrics, "Redis killed", redis::kill));
+            scheduled.add(at(clock, start, killAt, metrics, REDIS_KILLED, redis::kill));
             scheduled.add(at(clock, start, killAt + outage(duration).toNanos(), metrics, "Redis restarted (empty)",
                     redis::restart));
         }

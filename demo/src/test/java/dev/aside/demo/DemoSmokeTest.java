@@ -30,7 +30,9 @@ class DemoSmokeTest {
         assertThat(report).isRegularFile();
         String html = Files.readString(report);
         assertThat(html).contains("Chart.js v4", "<canvas id=\"db\"", "Aside", "naive cache-aside");
-        assertThat(result.table()).contains("Aside", "naive cache-aside", "stale reads", "failed requests");
+        assertThat(result.table()).contains("Aside", "naive cache-aside", "stale reads", "failed requests",
+                "DB queries before the outage");
+        assertThat(result.runs()).allSatisfy(run -> assertThat(run.dbQueriesBeforeOutage()).isPresent());
         assertThat(output).contains(result.table());
         assertThat(result.runs()).extracting(RunReport::name).containsExactly("Aside", "naive cache-aside");
         assertThat(result.runs()).allSatisfy(run -> assertThat(run.requests()).isPositive());
