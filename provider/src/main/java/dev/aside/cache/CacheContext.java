@@ -25,6 +25,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import javax.cache.Cache;
 import javax.cache.configuration.CompleteConfiguration;
@@ -62,6 +63,12 @@ final class CacheContext<K, V> {
   final CompareAndSet cas;
   final NearCache<Object, V> near;
   final boolean nearByKeyObject;
+  /*
+   * A class the allowlist refuses is named once per cache at WARN, because only the user can fix it;
+   * at most MAX_DISALLOWED_NAMED of them, so that bytes written by someone else cannot flood the log.
+   */
+  private static final int MAX_DISALLOWED_NAMED = 64;
+  private final Set<String> disallowedNamed = ConcurrentHashMap.newKeySet();
   final int maxValueBytes;
   private final Runnable openCheck;
 
@@ -137,7 +144,14 @@ final class CacheContext<K, V> {
       return values.decode(bytes);
     } catch (UndecodableValueException e) {
       readPath.recordUndecodableRead();
-      log.debug("Treating an undecodable value in cache {} as a miss: {}", name, e.getMessage());
+      String disallowed = e.disallowedClass();
+      if (disallowed != null && disallowedNamed.size() < MAX_DISALLOWED_NAMED && disallowedNamed.add(disallowed)) {
+        log.warn("Cache {}: a stored value needs class {}, which the deserialization allowlist does not allow, so"
+            + " such entries are read as misses. Allow it with the allow-classes setting or the allow URI option.",
+            name, disallowed);
+      } else {
+        log.debug("Treating an undecodable value in cache {} as a miss: {}", name, e.getMessage());
+      }
       return null;
     }
   }

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
@@ -25,10 +26,16 @@ final class JavaSerialization {
   /** Reads the object serialized in {@code bytes} from {@code from}; the filter vets each class before it is loaded. */
   static Object deserialize(byte[] bytes, int from, DeserializationFilter filter, ClassLoader classLoader)
       throws UndecodableValueException {
+    DeserializationFilter.Check check = filter.newCheck();
     try (ObjectInputStream in = new FilteredObjectInputStream(
-        new ByteArrayInputStream(bytes, from, bytes.length - from), filter, classLoader)) {
+        new ByteArrayInputStream(bytes, from, bytes.length - from), check, classLoader)) {
       return in.readObject();
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
+      String disallowed = check.disallowedClass();
+      if (disallowed != null) {
+        throw new UndecodableValueException("Java-serialized value needs class " + disallowed
+            + ", which the deserialization allowlist does not allow", e, disallowed);
+      }
       throw new UndecodableValueException("Java-serialized bytes rejected or corrupt: " + e.getMessage(), e);
     }
   }
@@ -37,11 +44,11 @@ final class JavaSerialization {
   private static final class FilteredObjectInputStream extends ObjectInputStream {
     private final ClassLoader classLoader;
 
-    FilteredObjectInputStream(InputStream in, DeserializationFilter filter, ClassLoader classLoader)
+    FilteredObjectInputStream(InputStream in, ObjectInputFilter filter, ClassLoader classLoader)
         throws IOException {
       super(in);
       this.classLoader = classLoader;
-      setObjectInputFilter(filter.filter());
+      setObjectInputFilter(filter);
     }
 
     @Override

@@ -229,6 +229,34 @@ class ValueCodecTest {
     assertThat(ReadObjectSpy.read).isFalse();
   }
 
+  @Test
+  void theRejectionNamesTheClassToAllow() {
+    ValueCodec<Object> codec = codec(Object.class);
+    byte[] bytes = codec.encode(new ArrayList<>(List.of("fine", new ReadObjectSpy())));
+
+    assertThatThrownBy(() -> codec.decode(bytes))
+        .isInstanceOfSatisfying(UndecodableValueException.class, e -> {
+          assertThat(e.disallowedClass()).isEqualTo(ReadObjectSpy.class.getName());
+          assertThat(e.getMessage()).contains(ReadObjectSpy.class.getName(), "allowlist");
+        });
+  }
+
+  /*
+   * Hibernate's second-level cache entries hold their entity state as a Serializable[]. An array is
+   * checked by its element type, here an interface; the elements are checked one by one.
+   */
+  @Test
+  void arraysOfSerializableAreAllowedButNotWhatTheyHold() throws Exception {
+    ValueCodec<Object> codec = codec(Object.class);
+
+    Object decoded = decode(codec, codec.encode(new Serializable[] {"lamp", 1_000L}));
+    assertThat(decoded).isEqualTo(new Serializable[] {"lamp", 1_000L});
+
+    byte[] bytes = codec.encode(new Serializable[] {"lamp", new ReadObjectSpy()});
+    assertThatThrownBy(() -> codec.decode(bytes)).isInstanceOf(UndecodableValueException.class);
+    assertThat(ReadObjectSpy.read).isFalse();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"dev.aside.codec.ValueCodecTest$ReadObjectSpy", "dev.aside.codec.*", "dev.aside.**"})
   void allowedPatternLetsTheClassIn(String pattern) throws Exception {
@@ -259,7 +287,9 @@ class ValueCodecTest {
     }
     byte[] bytes = codec.encode(root);
 
-    assertThatThrownBy(() -> codec.decode(bytes)).isInstanceOf(UndecodableValueException.class);
+    assertThatThrownBy(() -> codec.decode(bytes))
+        .isInstanceOfSatisfying(UndecodableValueException.class, e -> assertThat(e.disallowedClass())
+            .as("a graph past the limits is not a class to allow").isNull());
   }
 
   @ParameterizedTest

@@ -1,0 +1,120 @@
+package dev.aside.hibernate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aside.cache.AsideCache;
+import dev.aside.testkit.RedisServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import javax.cache.Caching;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.cfg.Configuration;
+import org.hibernate.stat.Statistics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hibernate ORM's second-level cache on Aside, set up as the README's Hibernate section says: two
+ * session factories stand for two JVMs of a fleet, each with its own cache manager (and Redis
+ * client) over one Redis and one database.
+ */
+class SecondLevelCacheTest {
+  private static RedisServer redis;
+  private final List<SessionFactory> factories = new ArrayList<>();
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
+
+  @AfterEach
+  void close() {
+    factories.forEach(SessionFactory::close);
+    Caching.getCachingProvider(dev.aside.spi.AsideCachingProvider.class.getName()).close();
+  }
+
+  /** A session factory whose cache manager is configured by an aside.properties of its own. */
+  private SessionFactory node(String name, String database, boolean createSchema, String allowClasses) throws IOException {
+    Path config = dir.resolve(name + "-aside.properties");
+    Files.writeString(config, "uri = " + redis.uri() + "?prefix=" + database + "\n"
+        + (allowClasses == null ? "" : "default.allow-classes = " + allowClasses + "\n"));
+    SessionFactory factory = new Configuration()
+        .addAnnotatedClass(Product.class)
+        .setProperty("hibernate.connection.url", "jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1")
+        .setProperty("hibernate.hbm2ddl.auto", createSchema ? "create-drop" : "none")
+        .setProperty("hibernate.cache.use_second_level_cache", "true")
+        .setProperty("hibernate.cache.region.factory_class", "jcache")
+        .setProperty("hibernate.javax.cache.provider", "dev.aside.spi.AsideCachingProvider")
+        .setProperty("hibernate.javax.cache.uri", config.toUri().toString())
+        .setProperty("hibernate.javax.cache.missing_cache_strategy", "create")
+        .setProperty("hibernate.generate_statistics", "true")
+        .buildSessionFactory();
+    factories.add(factory);
+    return factory;
+  }
+
+  private static <T> T read(SessionFactory factory, Function<Session, T> work) {
+    try (Session session = factory.openSession()) {
+      return work.apply(session);
+    }
+  }
+
+  private static void write(SessionFactory factory, Consumer<Session> work) {
+    factory.inTransaction(work);
+  }
+
+  @Test
+  void anEntityCachedByOneNodeIsServedToAnotherAndItsUpdateToo() throws IOException {
+    SessionFactory a = node("a", "shop", true, "org.hibernate.**, dev.aside.hibernate.**");
+    SessionFactory b = node("b", "shop", false, "org.hibernate.**, dev.aside.hibernate.**");
+    write(a, session -> session.persist(new Product(1, "lamp", 1_000)));
+    Statistics onB = b.getStatistics();
+
+    Product first = read(b, session -> session.find(Product.class, 1L));
+    assertThat(first.priceCents()).isEqualTo(1_000);
+    assertThat(onB.getSecondLevelCacheHitCount()).as("served from Redis, cached there by node a").isEqualTo(1);
+    assertThat(onB.getPrepareStatementCount()).as("SQL statements on node b").isZero();
+
+    write(a, session -> session.find(Product.class, 1L).reprice(1_250));
+    Product second = read(b, session -> session.find(Product.class, 1L));
+    assertThat(second.priceCents()).as("node a's update, seen by node b").isEqualTo(1_250);
+    assertThat(onB.getSecondLevelCacheHitCount()).isEqualTo(2);
+    assertThat(onB.getPrepareStatementCount()).isZero();
+  }
+
+  @Test
+  void withoutTheAllowlistEveryReadIsAMissNeverAnError() throws IOException {
+    SessionFactory a = node("a", "locked", true, null);
+    SessionFactory b = node("b", "locked", false, null);
+    write(a, session -> session.persist(new Product(1, "lamp", 1_000)));
+    Statistics onB = b.getStatistics();
+
+    Product product = read(b, session -> session.find(Product.class, 1L));
+
+    assertThat(product.name()).isEqualTo("lamp");
+    assertThat(onB.getSecondLevelCacheHitCount()).isZero();
+    assertThat(onB.getPrepareStatementCount()).as("read from the database instead").isEqualTo(1);
+    long undecodable = Caching.getCachingProvider(dev.aside.spi.AsideCachingProvider.class.getName())
+        .getCacheManager(dir.resolve("b-aside.properties").toUri(), SecondLevelCacheTest.class.getClassLoader())
+        .getCache(Product.class.getName())
+        .unwrap(AsideCache.class)
+        .readPathMetrics()
+        .getUndecodableReads();
+    assertThat(undecodable).as("reads refused by the deserialization allowlist").isPositive();
+  }
+}
