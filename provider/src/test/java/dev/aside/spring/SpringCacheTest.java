@@ -1,0 +1,139 @@
+package dev.aside.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aside.testkit.RedisServer;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.Caching;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.cache.annotation.CacheEvict;
+import org.springframework.cache.annotation.Cacheable;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Spring's cache abstraction on Aside, set up as the README's Spring Boot section says: two
+ * application contexts stand for two instances of a service, each with its own cache manager over
+ * one Redis.
+ */
+class SpringCacheTest {
+  private static RedisServer redis;
+  private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+  @TempDir Path dir;
+
+  /** A cached value, as an application would return it. */
+  public record User(long id, String name) implements Serializable {}
+
+  /** The service whose lookups are cached; counts the lookups that reach its "database". */
+  public static class Users {
+    private final AtomicInteger lookups = new AtomicInteger();
+
+    /** Lookups so far (a method: callers hold Spring's proxy, whose own fields are unset). */
+    public int lookups() {
+      return lookups.get();
+    }
+
+    @Cacheable("users")
+    public User find(long id) {
+      lookups.incrementAndGet();
+      return id == 404 ? null : new User(id, "user " + id);
+    }
+
+    @CacheEvict("users")
+    public void rename(long id) {}
+  }
+
+  @Configuration
+  @EnableCaching
+  @EnableAutoConfiguration
+  static class App {
+    @Bean
+    Users users() {
+      return new Users();
+    }
+  }
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
+
+  @AfterEach
+  void close() {
+    contexts.forEach(ConfigurableApplicationContext::close);
+    Caching.getCachingProvider(dev.aside.spi.AsideCachingProvider.class.getName()).close();
+  }
+
+  /** One instance of the service, its cache manager configured by an aside.properties of its own. */
+  private Users instance(String name, String allowClasses) throws IOException {
+    Path config = dir.resolve(name + "-aside.properties");
+    Files.writeString(config, "uri = " + redis.uri() + "?prefix=spring\n"
+        + "default.allow-classes = " + allowClasses + "\n");
+    SpringApplication application = new SpringApplication(App.class);
+    application.setWebApplicationType(WebApplicationType.NONE);
+    ConfigurableApplicationContext context = application.run(
+        "--spring.cache.type=jcache",
+        "--spring.cache.jcache.provider=dev.aside.spi.AsideCachingProvider",
+        "--spring.cache.jcache.config=" + config.toUri(),
+        "--spring.cache.cache-names=users",
+        "--spring.main.banner-mode=off");
+    contexts.add(context);
+    return context.getBean(Users.class);
+  }
+
+  @Test
+  void aValueCachedByOneInstanceIsServedToAnotherUntilEvicted() throws IOException {
+    Users a = instance("a", "dev.aside.spring.**, org.springframework.cache.support.NullValue");
+    Users b = instance("b", "dev.aside.spring.**, org.springframework.cache.support.NullValue");
+
+    assertThat(a.find(1)).isEqualTo(new User(1, "user 1"));
+    assertThat(a.find(1)).isEqualTo(new User(1, "user 1"));
+    assertThat(b.find(1)).as("served to instance b from Redis").isEqualTo(new User(1, "user 1"));
+    assertThat(a.lookups()).isEqualTo(1);
+    assertThat(b.lookups()).isEqualTo(0);
+
+    a.rename(1);
+    assertThat(b.find(1)).isEqualTo(new User(1, "user 1"));
+    assertThat(b.lookups()).as("instance a's eviction reached instance b").isEqualTo(1);
+  }
+
+  @Test
+  void aNullResultIsCachedWhenSpringsNullValueIsAllowed() throws IOException {
+    Users a = instance("a", "dev.aside.spring.**, org.springframework.cache.support.NullValue");
+
+    assertThat(a.find(404)).isNull();
+    assertThat(a.find(404)).isNull();
+
+    assertThat(a.lookups()).isEqualTo(1);
+  }
+
+  @Test
+  void withoutTheAllowlistEveryReadIsALookupNeverAnError() throws IOException {
+    Users a = instance("a", "com.acme.**");
+
+    assertThat(a.find(1)).isEqualTo(new User(1, "user 1"));
+    assertThat(a.find(1)).isEqualTo(new User(1, "user 1"));
+
+    assertThat(a.lookups()).isEqualTo(2);
+  }
+}
