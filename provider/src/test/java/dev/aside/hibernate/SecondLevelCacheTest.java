@@ -62,6 +62,7 @@ class SecondLevelCacheTest {
         .setProperty("hibernate.javax.cache.provider", "dev.aside.spi.AsideCachingProvider")
         .setProperty("hibernate.javax.cache.uri", config.toUri().toString())
         .setProperty("hibernate.javax.cache.missing_cache_strategy", "create")
+        .setProperty("hibernate.cache.use_query_cache", "true")
         .setProperty("hibernate.generate_statistics", "true")
         .buildSessionFactory();
     factories.add(factory);
@@ -95,6 +96,36 @@ class SecondLevelCacheTest {
     assertThat(second.priceCents()).as("node a's update, seen by node b").isEqualTo(1_250);
     assertThat(onB.getSecondLevelCacheHitCount()).isEqualTo(2);
     assertThat(onB.getPrepareStatementCount()).isZero();
+  }
+
+  /*
+   * The query cache keeps result ids per query, and Hibernate's update-timestamps region tells every
+   * node which tables changed since: both live in Redis, so an update on one node makes the other
+   * run the query again.
+   */
+  @Test
+  void aQueryCachedByOneNodeIsServedToAnotherUntilATableChanges() throws IOException {
+    SessionFactory a = node("a", "catalog", true, "org.hibernate.**, dev.aside.hibernate.**");
+    SessionFactory b = node("b", "catalog", false, "org.hibernate.**, dev.aside.hibernate.**");
+    write(a, session -> {
+      session.persist(new Product(1, "lamp", 1_000));
+      session.persist(new Product(2, "desk", 20_000));
+    });
+    Function<Session, List<String>> expensive = session -> session
+        .createSelectionQuery("from Product where priceCents > :min order by id", Product.class)
+        .setParameter("min", 5_000)
+        .setCacheable(true)
+        .getResultList().stream().map(Product::name).toList();
+    assertThat(read(a, expensive)).containsExactly("desk");
+    Statistics onB = b.getStatistics();
+
+    assertThat(read(b, expensive)).containsExactly("desk");
+    assertThat(onB.getQueryCacheHitCount()).as("query results cached by node a").isEqualTo(1);
+    assertThat(onB.getPrepareStatementCount()).as("SQL statements on node b").isZero();
+
+    write(a, session -> session.find(Product.class, 1L).reprice(9_000));
+    assertThat(read(b, expensive)).as("node a's update, seen by node b's query").containsExactly("lamp", "desk");
+    assertThat(onB.getPrepareStatementCount()).as("the query ran again").isEqualTo(1);
   }
 
   @Test
