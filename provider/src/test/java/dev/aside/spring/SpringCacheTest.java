@@ -71,10 +71,12 @@ class SpringCacheTest {
   @BeforeAll
   static void startRedis() {
     redis = RedisServer.start();
+    System.setProperty("aside.test.redis-uri", redis.uri());
   }
 
   @AfterAll
   static void stopRedis() {
+    System.clearProperty("aside.test.redis-uri");
     redis.close();
   }
 
@@ -84,26 +86,35 @@ class SpringCacheTest {
     Caching.getCachingProvider(dev.aside.spi.AsideCachingProvider.class.getName()).close();
   }
 
-  /** One instance of the service, its cache manager configured by an aside.properties of its own. */
-  private Users instance(String name, String allowClasses) throws IOException {
-    Path config = dir.resolve(name + "-aside.properties");
-    Files.writeString(config, "uri = " + redis.uri() + "?prefix=spring\n"
-        + "default.allow-classes = " + allowClasses + "\n");
+  /**
+   * One instance of the service. Its cache manager is configured by {@code configLocation}; a
+   * {@code classpath:} location is resolved by Spring, and two instances with one location share one
+   * cache manager, as in one JVM.
+   */
+  private Users instance(String configLocation) {
     SpringApplication application = new SpringApplication(App.class);
     application.setWebApplicationType(WebApplicationType.NONE);
     ConfigurableApplicationContext context = application.run(
         "--spring.cache.type=jcache",
         "--spring.cache.jcache.provider=dev.aside.spi.AsideCachingProvider",
-        "--spring.cache.jcache.config=" + config.toUri(),
+        "--spring.cache.jcache.config=" + configLocation,
         "--spring.cache.cache-names=users",
         "--spring.main.banner-mode=off");
     contexts.add(context);
     return context.getBean(Users.class);
   }
 
+  /** One instance configured by an aside.properties of its own: a separate cache manager, as in another JVM. */
+  private Users instance(String name, String allowClasses) throws IOException {
+    Path config = dir.resolve(name + "-aside.properties");
+    Files.writeString(config, "uri = " + redis.uri() + "?prefix=spring\n"
+        + "default.allow-classes = " + allowClasses + "\n");
+    return instance(config.toUri().toString());
+  }
+
   @Test
   void aValueCachedByOneInstanceIsServedToAnotherUntilEvicted() throws IOException {
-    Users a = instance("a", "dev.aside.spring.**, org.springframework.cache.support.NullValue");
+    Users a = instance("classpath:dev/aside/spring/aside.properties");
     Users b = instance("b", "dev.aside.spring.**, org.springframework.cache.support.NullValue");
 
     assertThat(a.find(1)).isEqualTo(new User(1, "user 1"));
