@@ -265,9 +265,14 @@ final class CacheContext<K, V> {
 
   void recordHit(long start) {
     if (statsOn()) {
-      statistics.recordHits(1);
-      statistics.recordGetTimeNanos(System.nanoTime() - start);
+      recordHitTime(System.nanoTime() - start);
     }
+  }
+
+  /** One hit that took {@code nanos}; the caller has checked that statistics are on. */
+  void recordHitTime(long nanos) {
+    statistics.recordHits(1);
+    statistics.recordGetTimeNanos(nanos);
   }
 
   /** One put, timed from {@code start}. */

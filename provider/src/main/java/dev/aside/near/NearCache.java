@@ -140,6 +140,16 @@ public final class NearCache<K, V> implements AutoCloseable {
 
   // ---------------------------------------------------------------- reads
 
+  /**
+   * The near cache's clock: {@link System#nanoTime()} as of at most about a millisecond ago, read
+   * without a system call. Timing near hits with it gives each a duration of 0 or one tick, whose
+   * mean over many hits is the true mean (a hit starts at a random point of a tick), for the price
+   * of a field read instead of two clock reads that cost more than the hit itself.
+   */
+  public static long clockNanos() {
+    return CoarseClock.now();
+  }
+
   /** Whether hits are counted in {@link #metrics()}; the cache ties this to its statistics being enabled. */
   public void countHits(boolean counting) {
     this.countingHits = counting;

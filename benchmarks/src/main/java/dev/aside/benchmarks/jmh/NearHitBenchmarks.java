@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the file named by the system property {@value #REDIS_FILE_PROPERTY} (its entries all read once,
  * so that every measured call is a near hit); {@code caffeine} is Caffeine's JCache in its default
  * configuration, {@code caffeine-bounded} the same bounded to the near cache's 10,000 entries (all three
- * store by value, JCache's default).
+ * store by value, JCache's default). {@code -p statistics=true} measures them with JCache statistics on.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -64,6 +64,10 @@ public class NearHitBenchmarks {
   @Param({"string", "object"})
   public String value;
 
+  /** Whether the caches keep JCache statistics ({@code setStatisticsEnabled}); off is JCache's default. */
+  @Param({"false"})
+  public boolean statistics;
+
   private RedisServer redis;
   private CacheManager manager;
   private Cache<String, Object> cache;
@@ -86,12 +90,14 @@ public class NearHitBenchmarks {
         AsideConfiguration<String, Object> config = new AsideConfiguration<>();
         config.setTypes(String.class, valueType);
         config.setNearCacheMaxEntries(10_000);
+        config.setStatisticsEnabled(statistics);
         cache = manager.createCache("hot", config);
       }
       case "caffeine" -> {
         manager = Caching.getCachingProvider(CAFFEINE).getCacheManager();
         cache = manager.createCache("hot", new MutableConfiguration<String, Object>()
-            .setTypes(String.class, valueType));
+            .setTypes(String.class, valueType)
+            .setStatisticsEnabled(statistics));
       }
       case "caffeine-bounded" -> {
         manager = Caching.getCachingProvider(CAFFEINE).getCacheManager();
@@ -99,6 +105,7 @@ public class NearHitBenchmarks {
         config.setTypes(String.class, valueType);
         config.setMaximumSize(java.util.OptionalLong.of(10_000));
         config.setStoreByValue(true);      // CaffeineConfiguration defaults to by-reference; JCache's default is by-value
+        config.setStatisticsEnabled(statistics);
         cache = manager.createCache("hot", config);
       }
       default -> throw new IllegalArgumentException("unknown system " + system);
