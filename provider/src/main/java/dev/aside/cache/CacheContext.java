@@ -173,15 +173,25 @@ final class CacheContext<K, V> {
     }
   }
 
-  /** Applies the access TTL after a hit, when the policy asks for one. */
-  void touch(byte[] redisKey) {
+  /*
+   * Applies the access TTL after a hit, when the policy asks for one. An access that expires the
+   * entry (a zero access duration) deletes it in Redis and drops this JVM's near entry at once, like
+   * an own write: the DEL is queued on the connection first, so a read that reserves after the drop
+   * reads after the deletion. Any other touch is a modification that Redis reports to every near
+   * cache, this one included.
+   */
+  void touch(K key, byte[] redisKey) {
     if (expiry.touchesOnAccess()) {
       long ttl = expiry.access();
       if (ttl != Ttl.KEEP) {
         store.expireAsync(redisKey, ttl);
+        if (ttl == Ttl.EXPIRED) {
+          nearInvalidate(key);
+        }
       }
     }
   }
+
 
   /** The near cache's key: the key itself for simple key types, else its text (see the manager's nearKeyOf). */
   Object nearKey(K key) {
@@ -360,8 +370,8 @@ final class CacheContext<K, V> {
   }
 
   /** An entry handed out by the iterator: a hit, and an access for expiry. */
-  void iterated(byte[] redisKey) {
-    touch(redisKey);
+  void iterated(K key, byte[] redisKey) {
+    touch(key, redisKey);
     if (statsOn()) {
       statistics.recordHits(1);
     }

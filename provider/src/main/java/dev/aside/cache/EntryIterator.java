@@ -61,8 +61,8 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    context.iterated(bufferKeys.get(position));
-    last = buffer.get(position++);
+    last = buffer.get(position);
+    context.iterated(last.getKey(), bufferKeys.get(position++));
     return last;
   }
 

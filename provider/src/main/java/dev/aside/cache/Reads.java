@@ -53,7 +53,7 @@ final class Reads<K, V> {
       V local = context.nearHit(key);
       if (local != null) {
         if (touchesOnAccess) {
-          context.touch(context.redisKey(key));
+          context.touch(key, context.redisKey(key));
         }
         if (stats) {
           context.recordHitTime(NearCache.clockNanos() - start);
@@ -97,7 +97,7 @@ final class Reads<K, V> {
       }
     }
     if (value != null) {
-      context.touch(redisKey);
+      context.touch(key, redisKey);
       context.recordHit(start);
       if (context.isReadThrough()) {
         readThrough.maybeRefresh(key, redisKey, bytes);
@@ -139,7 +139,7 @@ final class Reads<K, V> {
     for (int i = 0; i < n; i++) {
       V value = context.decode(found.get(i));
       if (value != null && failures.trusts(redisKeys.get(i))) {
-        context.touch(redisKeys.get(i));
+        context.touch(keyList.get(i), redisKeys.get(i));
         result.put(keyList.get(i), value);
       } else {
         misses++;

@@ -51,9 +51,11 @@
  *       invalidation arrives from Redis later too, so updating the entry instead would only last until
  *       then; dropping it keeps this JVM reading its own writes.</li>
  *   <li>Whole-cache operations (clear, removeAll, destroy): {@code clear()} (or {@code close()}).</li>
- *   <li>Access expiry: a near hit is an access; the cache queues the TTL reset in Redis
- *       ({@link dev.aside.near.TouchQueue}). Redis treats the touch as a modification and invalidates the
- *       key everywhere, so near caching pays off little for caches whose policy touches on access.</li>
+ *   <li>Access expiry: a near hit is an access; the cache resets the TTL in Redis ({@code PEXPIRE},
+ *       sent without waiting). Redis treats the touch as a modification and invalidates the key
+ *       everywhere, so near caching pays off little for caches whose policy touches on access. An
+ *       access that expires the entry (a zero duration) deletes it and drops the near entry at once,
+ *       like an own write.</li>
  * </ol>
  *
  * <p>Threading: invalidation callbacks run on Lettuce's event loop and do O(1), non-blocking work; the

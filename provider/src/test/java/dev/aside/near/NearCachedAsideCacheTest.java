@@ -9,6 +9,7 @@ import dev.aside.spi.AsideCachingProvider;
 import dev.aside.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.Serializable;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.expiry.Duration;
+import javax.cache.expiry.ExpiryPolicy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,16 +54,39 @@ class NearCachedAsideCacheTest {
   }
 
   private Cache<String, String> cache(boolean near) {
+    return cache(near, new AsideConfiguration<>());
+  }
+
+  private Cache<String, String> cache(boolean near, AsideConfiguration<String, String> config) {
     CacheManager manager = new AsideCachingProvider()
         .getCacheManager(URI.create(server.uri() + "?prefix=near"), getClass().getClassLoader());
     managers.add(manager);
-    AsideConfiguration<String, String> config = new AsideConfiguration<>();
     config.setTypes(String.class, String.class);
     config.setStatisticsEnabled(true);
     if (near) {
       config.setNearCacheMaxEntries(1_000);
     }
     return manager.createCache("users", config);
+  }
+
+  /** Entries live until they are read once: creation eternal, access zero (the TCK's expire_whenAccessed). */
+  public static final class ReadOnce implements ExpiryPolicy, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Duration getExpiryForCreation() {
+      return Duration.ETERNAL;
+    }
+
+    @Override
+    public Duration getExpiryForAccess() {
+      return Duration.ZERO;
+    }
+
+    @Override
+    public Duration getExpiryForUpdate() {
+      return null;
+    }
   }
 
   private static NearCacheMetrics metrics(Cache<?, ?> cache) throws Exception {
@@ -119,6 +146,22 @@ class NearCachedAsideCacheTest {
     }
     assertThat(statistics.getCacheHits()).isEqualTo(200_000);
     assertThat(statistics.getAverageGetTime()).as("average get time of near hits, µs").isBetween(0f, 50f);
+  }
+
+  /*
+   * The read that expires the entry deletes it in Redis; the near entry filled by that same read must
+   * go at once, not when Redis's invalidation of the deletion arrives.
+   */
+  @Test
+  void anAccessThatExpiresTheEntryDropsItsNearEntryAtOnce() {
+    AsideConfiguration<String, String> config = new AsideConfiguration<>();
+    config.setExpiryPolicyFactory(FactoryBuilder.factoryOf(new ReadOnce()));
+    Cache<String, String> b = cache(true, config);
+    for (int i = 0; i < 200; i++) {
+      b.put("k", "v" + i);
+      assertThat(b.get("k")).isEqualTo("v" + i);
+      assertThat(b.get("k")).as("read %d after the access that expired it", i).isNull();
+    }
   }
 
   @Test

@@ -24,6 +24,9 @@ public final class TckRedis implements LauncherSessionListener {
      */
     private static final String CONFIG_URI = "classpath:aside-tck.properties";
 
+    /** System property naming another configuration file for a run (the near-cache run names its own). */
+    static final String CONFIG_PROPERTY = "aside.tck.config";
+
     private RedisServer server;
 
     /** Created by the JUnit Platform through ServiceLoader. */
@@ -35,7 +38,7 @@ public final class TckRedis implements LauncherSessionListener {
         server = RedisServer.startOrExternal();
         String uri = server.uri();
         System.setProperty(SERVER_PROPERTY, uri);
-        System.setProperty(URI_PROPERTY, CONFIG_URI);
+        System.setProperty(URI_PROPERTY, System.getProperty(CONFIG_PROPERTY, CONFIG_URI));
         LOG.info("TCK runs against Redis at {}:{}", server.host(), server.port());
     }
 
