@@ -1,5 +1,7 @@
 package dev.aside.expiry;
 
+import java.io.Closeable;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -14,9 +16,10 @@ import javax.cache.expiry.ExpiryPolicy;
  *
  * <p>Each method asks the wrapped policy exactly once (no extra calls); eternal, zero and
  * {@code null} answers, and every access duration, pass through unchanged. Serializable, like the
- * JCache policies, when the wrapped policy is.
+ * JCache policies, when the wrapped policy is; closing it closes the wrapped policy, so a cache that
+ * closes its policy (JCache's rule for {@link Closeable} ones) closes the one the user gave.
  */
-public final class JitteredExpiryPolicy implements ExpiryPolicy, Serializable {
+public final class JitteredExpiryPolicy implements ExpiryPolicy, Serializable, Closeable {
   private static final long serialVersionUID = 1L;
 
   /** The jitter the article this project grew from uses: up to 10% longer. */
@@ -59,6 +62,13 @@ public final class JitteredExpiryPolicy implements ExpiryPolicy, Serializable {
   @Override
   public Duration getExpiryForUpdate() {
     return lengthen(delegate.getExpiryForUpdate());
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (delegate instanceof Closeable closeable) {
+      closeable.close();
+    }
   }
 
   private Duration lengthen(Duration duration) {

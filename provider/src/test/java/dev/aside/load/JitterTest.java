@@ -6,6 +6,8 @@ import dev.aside.config.AsideConfiguration;
 import dev.aside.expiry.JitteredExpiryPolicy;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.RedisFuture;
+import java.io.Closeable;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,6 +46,47 @@ class JitterTest {
     config.setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MINUTES, 10)));
     config.setTtlJitter(0.10);
     assertSpread(redis.newManager().createCache("configured", config), "configured");
+  }
+
+  /** An expiry policy holding a resource, as the TCK's are: the cache must close it when it closes. */
+  public static final class ClosingPolicy implements ExpiryPolicy, Closeable, Serializable {
+    private static final long serialVersionUID = 1L;
+    static final AtomicInteger closed = new AtomicInteger();
+
+    @Override
+    public Duration getExpiryForCreation() {
+      return new Duration(TimeUnit.MINUTES, 10);
+    }
+
+    @Override
+    public Duration getExpiryForAccess() {
+      return null;
+    }
+
+    @Override
+    public Duration getExpiryForUpdate() {
+      return null;
+    }
+
+    @Override
+    public void close() {
+      closed.incrementAndGet();
+    }
+  }
+
+  @Test
+  void aJitteredPolicyIsClosedWithItsCacheLikeAnyOther() {
+    ClosingPolicy.closed.set(0);
+    AsideConfiguration<Integer, String> config = new AsideConfiguration<>();
+    config.setTypes(Integer.class, String.class);
+    config.setExpiryPolicyFactory(FactoryBuilder.factoryOf(ClosingPolicy.class));
+    config.setTtlJitter(0.10);
+    Cache<Integer, String> cache = redis.newManager().createCache("closing", config);
+    cache.put(1, "one");
+
+    cache.close();
+
+    assertThat(ClosingPolicy.closed).as("times the wrapped policy was closed").hasValue(1);
   }
 
   private void assertSpread(Cache<Integer, String> cache, String name) throws Exception {
