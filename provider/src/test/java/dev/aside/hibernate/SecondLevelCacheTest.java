@@ -3,12 +3,15 @@ package dev.aside.hibernate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aside.cache.AsideCache;
+import dev.aside.near.NearCacheMetrics;
+import dev.aside.spi.AsideCachingProvider;
 import dev.aside.testkit.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.cache.Caching;
@@ -50,9 +53,15 @@ class SecondLevelCacheTest {
 
   /** A session factory whose cache manager is configured by an aside.properties of its own. */
   private SessionFactory node(String name, String database, boolean createSchema, String allowClasses) throws IOException {
+    return node(name, database, createSchema, allowClasses, "");
+  }
+
+  /** A node whose aside.properties also holds {@code settings} (lines of the configuration file). */
+  private SessionFactory node(String name, String database, boolean createSchema, String allowClasses,
+      String settings) throws IOException {
     Path config = dir.resolve(name + "-aside.properties");
     Files.writeString(config, "uri = " + redis.uri() + "?prefix=" + database + "\n"
-        + (allowClasses == null ? "" : "default.allow-classes = " + allowClasses + "\n"));
+        + (allowClasses == null ? "" : "default.allow-classes = " + allowClasses + "\n") + settings);
     SessionFactory factory = new Configuration()
         .addAnnotatedClass(Product.class)
         .setProperty("hibernate.connection.url", "jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1")
@@ -96,6 +105,47 @@ class SecondLevelCacheTest {
     assertThat(second.priceCents()).as("node a's update, seen by node b").isEqualTo(1_250);
     assertThat(onB.getSecondLevelCacheHitCount()).isEqualTo(2);
     assertThat(onB.getPrepareStatementCount()).isZero();
+  }
+
+  /*
+   * With a near cache on the entity region, node b serves the entity from its own memory; node a's
+   * update reaches it through Redis's invalidation, after which b reads the new state.
+   */
+  @Test
+  void aNearCachedEntityIsServedLocallyAndInvalidatedByAnotherNodesUpdate() throws Exception {
+    String allow = "org.hibernate.**, dev.aside.hibernate.**";
+    SessionFactory a = node("a", "near", true, allow);
+    SessionFactory b = node("b", "near", false, allow,
+        "cache." + Product.class.getName() + ".near-cache-max-entries = 1000\n"
+            + "cache." + Product.class.getName() + ".statistics = true\n");    // near hits are counted with statistics
+    NearCacheMetrics onB = Caching.getCachingProvider(AsideCachingProvider.class.getName())
+        .getCacheManager(dir.resolve("b-aside.properties").toUri(), SecondLevelCacheTest.class.getClassLoader())
+        .getCache(Product.class.getName())
+        .unwrap(AsideCache.class)
+        .nearCacheMetrics();
+
+    writeAndAwaitInvalidation(a, session -> session.persist(new Product(1, "lamp", 1_000)), onB);
+    read(b, session -> session.find(Product.class, 1L));                 // fills b's near cache
+    long nearHits = onB.getHits();
+    assertThat(read(b, session -> session.find(Product.class, 1L)).priceCents()).isEqualTo(1_000);
+    assertThat(onB.getHits()).as("served from node b's memory").isGreaterThan(nearHits);
+
+    writeAndAwaitInvalidation(a, session -> session.find(Product.class, 1L).reprice(1_250), onB);
+    assertThat(read(b, session -> session.find(Product.class, 1L)).priceCents())
+        .as("node a's update, once its invalidation reached node b").isEqualTo(1_250);
+    assertThat(b.getStatistics().getPrepareStatementCount()).as("SQL statements on node b").isZero();
+  }
+
+  /** A write on one node, then a wait until Redis's invalidation of it has reached {@code near}. */
+  private static void writeAndAwaitInvalidation(SessionFactory factory, Consumer<Session> work, NearCacheMetrics near)
+      throws InterruptedException {
+    long before = near.getInvalidationsReceived();
+    write(factory, work);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (near.getInvalidationsReceived() == before && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(near.getInvalidationsReceived()).as("invalidations received").isGreaterThan(before);
   }
 
   /*
