@@ -16,7 +16,10 @@ import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
 
-/** The entry-processor operations of a cache: {@code invoke} and {@code invokeAll}, each entry by compare-and-set. */
+/**
+ * The entry-processor operations of a cache: {@code invoke} and {@code invokeAll}, each entry by
+ * compare-and-set, one caller of this JVM at a time per entry.
+ */
 final class Processing<K, V> {
   private final CacheContext<K, V> context;
   private final ExpiryTimes expiry;
@@ -24,6 +27,8 @@ final class Processing<K, V> {
   private final FailurePolicy failures;
   private final CompareAndSet cas;
   private final CacheLoader<K, V> loader;
+  /* This JVM's invokes of one entry take turns (see EntryLocks); other JVMs are met by the compare-and-set. */
+  private final EntryLocks locks = new EntryLocks();
 
   Processing(CacheContext<K, V> context) {
     this.context = Objects.requireNonNull(context);
@@ -38,8 +43,13 @@ final class Processing<K, V> {
     context.checkOpen();
     context.requireKey(key);
     Objects.requireNonNull(processor, "entryProcessor");
-    long start = System.nanoTime();
     byte[] redisKey = context.redisKey(key);
+    return locks.withLock(redisKey, () -> process(key, redisKey, processor, arguments));
+  }
+
+  /** One invoke, holding the entry's lock: read, run the processor, write by compare-and-set (again on a conflict). */
+  private <T> T process(K key, byte[] redisKey, EntryProcessor<K, V, T> processor, Object... arguments) {
+    long start = System.nanoTime();
     Object[] result = new Object[1];
     boolean[] counted = new boolean[1];
     try {

@@ -56,6 +56,14 @@ class SpringCacheTest {
 
     @CacheEvict("users")
     public void rename(long id) {}
+
+    /** A slow lookup behind {@code sync = true}: Spring asks the cache to let one caller load. */
+    @Cacheable(cacheNames = "users", sync = true)
+    public User findSlowly(long id) throws InterruptedException {
+      lookups.incrementAndGet();
+      Thread.sleep(200);
+      return new User(id, "user " + id);
+    }
   }
 
   @Configuration
@@ -126,6 +134,33 @@ class SpringCacheTest {
     a.rename(1);
     assertThat(b.find(1)).isEqualTo(new User(1, "user 1"));
     assertThat(b.lookups()).as("instance a's eviction reached instance b").isEqualTo(1);
+  }
+
+  /*
+   * With sync = true Spring routes the lookup through Cache.invoke, expecting the cache to run one
+   * loader per key while concurrent callers wait for its value.
+   */
+  @Test
+  void concurrentCallersOfASyncCacheableMethodLoadOnce() throws Exception {
+    Users a = instance("a", "dev.aside.spring.**, org.springframework.cache.support.NullValue");
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      var start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<User>> calls = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        calls.add(pool.submit(() -> {
+          start.await();
+          return a.findSlowly(7);
+        }));
+      }
+      start.countDown();
+      for (var call : calls) {
+        assertThat(call.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(new User(7, "user 7"));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(a.lookups()).as("lookups for 8 concurrent callers").isEqualTo(1);
   }
 
   @Test
