@@ -48,7 +48,7 @@ class SecondLevelCacheTest {
   @AfterEach
   void close() {
     factories.forEach(SessionFactory::close);
-    Caching.getCachingProvider(dev.aside.spi.AsideCachingProvider.class.getName()).close();
+    Caching.getCachingProvider(AsideCachingProvider.class.getName()).close();
   }
 
   /** A session factory whose cache manager is configured by an aside.properties of its own. */
@@ -190,7 +190,7 @@ class SecondLevelCacheTest {
     assertThat(product.name()).isEqualTo("lamp");
     assertThat(onB.getSecondLevelCacheHitCount()).isZero();
     assertThat(onB.getPrepareStatementCount()).as("read from the database instead").isEqualTo(1);
-    long undecodable = Caching.getCachingProvider(dev.aside.spi.AsideCachingProvider.class.getName())
+    long undecodable = Caching.getCachingProvider(AsideCachingProvider.class.getName())
         .getCacheManager(dir.resolve("b-aside.properties").toUri(), SecondLevelCacheTest.class.getClassLoader())
         .getCache(Product.class.getName())
         .unwrap(AsideCache.class)

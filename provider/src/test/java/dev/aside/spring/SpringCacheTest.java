@@ -2,6 +2,7 @@ package dev.aside.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aside.spi.AsideCachingProvider;
 import dev.aside.testkit.RedisServer;
 import java.io.IOException;
 import java.io.Serializable;
@@ -9,6 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Caching;
 import org.junit.jupiter.api.AfterAll;
@@ -91,7 +97,7 @@ class SpringCacheTest {
   @AfterEach
   void close() {
     contexts.forEach(ConfigurableApplicationContext::close);
-    Caching.getCachingProvider(dev.aside.spi.AsideCachingProvider.class.getName()).close();
+    Caching.getCachingProvider(AsideCachingProvider.class.getName()).close();
   }
 
   /**
@@ -143,10 +149,10 @@ class SpringCacheTest {
   @Test
   void concurrentCallersOfASyncCacheableMethodLoadOnce() throws Exception {
     Users a = instance("a", "dev.aside.spring.**, org.springframework.cache.support.NullValue");
-    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
-      var start = new java.util.concurrent.CountDownLatch(1);
-      List<java.util.concurrent.Future<User>> calls = new ArrayList<>();
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<User>> calls = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         calls.add(pool.submit(() -> {
           start.await();
@@ -154,8 +160,8 @@ class SpringCacheTest {
         }));
       }
       start.countDown();
-      for (var call : calls) {
-        assertThat(call.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(new User(7, "user 7"));
+      for (Future<User> call : calls) {
+        assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo(new User(7, "user 7"));
       }
     } finally {
       pool.shutdownNow();
