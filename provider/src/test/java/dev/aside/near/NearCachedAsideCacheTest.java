@@ -13,6 +13,8 @@ import java.io.Serializable;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.cache.Cache;
@@ -128,6 +130,25 @@ class NearCachedAsideCacheTest {
     assertThat(after - commands).as("commands Redis saw for 100 near hits").isLessThan(10);
     assertThat(metrics(b).getHits()).isGreaterThanOrEqualTo(100);
     assertThat(b.unwrap(AsideCache.class).statistics().getCacheHits()).isEqualTo(101);
+  }
+
+  @Test
+  void getAllAnswersTheKeysTheNearCacheHoldsFromIt() throws Exception {
+    Cache<String, String> b = cache(true);
+    for (int i = 1; i <= 3; i++) {
+      putAndAwaitItsInvalidation(b, "k" + i, "v" + i);
+      b.get("k" + i);                                    // fills the near cache
+    }
+    var statistics = b.unwrap(AsideCache.class).statistics();
+    statistics.clear();
+    long nearHits = metrics(b).getHits();
+
+    assertThat(b.getAll(Set.of("k1", "k2", "k3", "k4")))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("k1", "v1", "k2", "v2", "k3", "v3"));
+
+    assertThat(metrics(b).getHits() - nearHits).as("keys answered by the near cache").isEqualTo(3);
+    assertThat(statistics.getCacheHits()).isEqualTo(3);
+    assertThat(statistics.getCacheMisses()).isEqualTo(1);
   }
 
   /*
