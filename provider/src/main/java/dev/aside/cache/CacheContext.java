@@ -208,6 +208,11 @@ final class CacheContext<K, V> {
     return hit == null ? null : hit.value(decoder);
   }
 
+  /** Whether the near cache holds a live entry for {@code key} (its bytes decoded when it was filled). */
+  boolean nearHolds(K key) {
+    return (nearByKeyObject && key instanceof String text ? near.get(text) : near.get(nearKey(key))) != null;
+  }
+
   /** Drops this JVM's near entry after its own write, so it reads its writes. */
   void nearInvalidate(K key) {
     if (near != null) {

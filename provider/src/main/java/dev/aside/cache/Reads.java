@@ -196,11 +196,15 @@ final class Reads<K, V> {
   /*
    * containsKey answers what get would (without loading): it reads and decodes the value, so bytes
    * that get treats as a miss (foreign, corrupt, outside the allowlist, another Redis type, a
-   * tombstone) are not contained. EXISTS would be cheaper, and wrong for exactly those entries.
+   * tombstone) are not contained. EXISTS would be cheaper, and wrong for exactly those entries. A key
+   * the near cache holds is contained: its bytes decoded when it was filled.
    */
   boolean containsKey(K key) {
     context.checkOpen();
     context.requireKey(key);
+    if (near != null && context.nearHolds(key)) {
+      return true;
+    }
     byte[] redisKey = context.redisKey(key);
     if (!failures.trusts(redisKey)) {
       return false;

@@ -133,7 +133,7 @@ class NearCachedAsideCacheTest {
   }
 
   @Test
-  void getAllAnswersTheKeysTheNearCacheHoldsFromIt() throws Exception {
+  void getAllAndContainsKeyAnswerTheKeysTheNearCacheHoldsFromIt() throws Exception {
     Cache<String, String> b = cache(true);
     for (int i = 1; i <= 3; i++) {
       putAndAwaitItsInvalidation(b, "k" + i, "v" + i);
@@ -149,6 +149,10 @@ class NearCachedAsideCacheTest {
     assertThat(metrics(b).getHits() - nearHits).as("keys answered by the near cache").isEqualTo(3);
     assertThat(statistics.getCacheHits()).isEqualTo(3);
     assertThat(statistics.getCacheMisses()).isEqualTo(1);
+
+    assertThat(b.containsKey("k1")).isTrue();
+    assertThat(metrics(b).getHits() - nearHits).as("containsKey answered by the near cache too").isEqualTo(4);
+    assertThat(statistics.getCacheHits()).as("containsKey is no get").isEqualTo(3);
   }
 
   /*
