@@ -64,6 +64,7 @@ class SecondLevelCacheTest {
         + (allowClasses == null ? "" : "default.allow-classes = " + allowClasses + "\n") + settings);
     SessionFactory factory = new Configuration()
         .addAnnotatedClass(Product.class)
+        .addAnnotatedClass(Category.class)
         .setProperty("hibernate.connection.url", "jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1")
         .setProperty("hibernate.hbm2ddl.auto", createSchema ? "create-drop" : "none")
         .setProperty("hibernate.cache.use_second_level_cache", "true")
@@ -105,6 +106,25 @@ class SecondLevelCacheTest {
     assertThat(second.priceCents()).as("node a's update, seen by node b").isEqualTo(1_250);
     assertThat(onB.getSecondLevelCacheHitCount()).isEqualTo(2);
     assertThat(onB.getPrepareStatementCount()).isZero();
+  }
+
+  /* NONSTRICT_READ_WRITE evicts on update; the other node then reads the new state from the database. */
+  @Test
+  void aNonstrictEntityUpdatedOnOneNodeIsReadAfreshOnTheOther() throws IOException {
+    SessionFactory a = node("a", "nonstrict", true, "org.hibernate.**, dev.aside.hibernate.**");
+    SessionFactory b = node("b", "nonstrict", false, "org.hibernate.**, dev.aside.hibernate.**");
+    write(a, session -> session.persist(new Category(1, "lamps")));
+    Statistics onB = b.getStatistics();
+
+    assertThat(read(b, session -> session.find(Category.class, 1L)).title()).isEqualTo("lamps");
+    long statements = onB.getPrepareStatementCount();
+    assertThat(read(b, session -> session.find(Category.class, 1L)).title()).isEqualTo("lamps");
+    assertThat(onB.getPrepareStatementCount()).as("the second read, from the cache").isEqualTo(statements);
+
+    write(a, session -> session.find(Category.class, 1L).retitle("lights"));
+    assertThat(read(b, session -> session.find(Category.class, 1L)).title())
+        .as("node a's update, seen by node b").isEqualTo("lights");
+    assertThat(read(b, session -> session.find(Category.class, 1L)).title()).isEqualTo("lights");
   }
 
   /*
