@@ -192,7 +192,6 @@ final class CacheContext<K, V> {
     }
   }
 
-
   /** The near cache's key: the key itself for simple key types, else its text (see the manager's nearKeyOf). */
   Object nearKey(K key) {
     return nearByKeyObject ? key : keys.encode(key);

@@ -79,6 +79,14 @@ class SecondLevelCacheTest {
     return factory;
   }
 
+  /** The Aside cache behind the {@code Product} region of the node {@code name}. */
+  private AsideCache<?, ?> productRegion(String name) {
+    return Caching.getCachingProvider(AsideCachingProvider.class.getName())
+        .getCacheManager(dir.resolve(name + "-aside.properties").toUri(), SecondLevelCacheTest.class.getClassLoader())
+        .getCache(Product.class.getName())
+        .unwrap(AsideCache.class);
+  }
+
   private static <T> T read(SessionFactory factory, Function<Session, T> work) {
     try (Session session = factory.openSession()) {
       return work.apply(session);
@@ -138,11 +146,7 @@ class SecondLevelCacheTest {
     SessionFactory b = node("b", "near", false, allow,
         "cache." + Product.class.getName() + ".near-cache-max-entries = 1000\n"
             + "cache." + Product.class.getName() + ".statistics = true\n");    // near hits are counted with statistics
-    NearCacheMetrics onB = Caching.getCachingProvider(AsideCachingProvider.class.getName())
-        .getCacheManager(dir.resolve("b-aside.properties").toUri(), SecondLevelCacheTest.class.getClassLoader())
-        .getCache(Product.class.getName())
-        .unwrap(AsideCache.class)
-        .nearCacheMetrics();
+    NearCacheMetrics onB = productRegion("b").nearCacheMetrics();
 
     writeAndAwaitInvalidation(a, session -> session.persist(new Product(1, "lamp", 1_000)), onB);
     read(b, session -> session.find(Product.class, 1L));                 // fills b's near cache
@@ -210,11 +214,7 @@ class SecondLevelCacheTest {
     assertThat(product.name()).isEqualTo("lamp");
     assertThat(onB.getSecondLevelCacheHitCount()).isZero();
     assertThat(onB.getPrepareStatementCount()).as("read from the database instead").isEqualTo(1);
-    long undecodable = Caching.getCachingProvider(AsideCachingProvider.class.getName())
-        .getCacheManager(dir.resolve("b-aside.properties").toUri(), SecondLevelCacheTest.class.getClassLoader())
-        .getCache(Product.class.getName())
-        .unwrap(AsideCache.class)
-        .readPathMetrics()
+    long undecodable = productRegion("b").readPathMetrics()
         .getUndecodableReads();
     assertThat(undecodable).as("reads refused by the deserialization allowlist").isPositive();
   }
