@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
  * repeated option or an empty value is rejected.
  *
  * <p>Every error is an {@link IllegalArgumentException} naming the culprit and showing the URI as
- * {@link #redacted()}; the password never appears in a message, a log line or {@link #toString()}.
+ * {@link #redacted()} ({@link RedactedUri}); the password never appears in a message, a log line or
+ * {@link #toString()}.
  */
 public final class ConnectionSettings {
   /** The default namespace prefix of every Redis key. */
@@ -116,7 +117,7 @@ public final class ConnectionSettings {
     } catch (URISyntaxException e) {
       /* The exception's own message quotes the input, password included: only its reason is used,
        * and the text is masked from the scheme to its last '@' since its structure is unknown. */
-      throw new IllegalArgumentException("Invalid Redis URI " + maskUnparsed(text.trim()) + ": "
+      throw new IllegalArgumentException("Invalid Redis URI " + RedactedUri.of(text.trim()) + ": "
           + e.getReason() + " at index " + e.getIndex());
     }
     return parse(uri);
@@ -129,7 +130,7 @@ public final class ConnectionSettings {
    */
   public static ConnectionSettings parse(URI uri) {
     Objects.requireNonNull(uri);
-    String redacted = redact(uri);
+    String redacted = RedactedUri.of(uri);
     String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
     boolean sentinel = SENTINEL_SCHEMES.contains(scheme);
     if (!sentinel && !STANDALONE_SCHEMES.contains(scheme)) {
@@ -389,53 +390,5 @@ public final class ConnectionSettings {
 
   private static IllegalArgumentException invalid(String redacted, String what) {
     return new IllegalArgumentException("Invalid Redis URI " + redacted + ": " + what);
-  }
-
-  /**
-   * The URI text with the password replaced by {@code ***}. The user information is what precedes
-   * the authority's last '@'; without a colon it is all password, as Lettuce reads it.
-   */
-  static String redact(URI uri) {
-    String authority = uri.getRawAuthority();
-    if (authority == null) {
-      return uri.isOpaque() ? maskUnparsed(uri.toString()) : uri.toString();
-    }
-    int at = authority.lastIndexOf('@');
-    if (at >= 0) {
-      String userInfo = authority.substring(0, at);
-      int colon = userInfo.indexOf(':');
-      String user = colon < 0 ? "" : userInfo.substring(0, colon + 1);
-      authority = user + "***" + authority.substring(at);
-    }
-    StringBuilder text = new StringBuilder();
-    if (uri.getScheme() != null) {
-      text.append(uri.getScheme()).append(':');
-    }
-    text.append("//").append(authority);
-    if (uri.getRawPath() != null) {
-      text.append(uri.getRawPath());
-    }
-    if (uri.getRawQuery() != null) {
-      text.append('?').append(uri.getRawQuery());
-    }
-    if (uri.getRawFragment() != null) {
-      text.append('#').append(uri.getRawFragment());
-    }
-    return text.toString();
-  }
-
-  /* For text whose structure is unknown: everything between the scheme and the last '@' may be a
-   * password, so all of it is masked. */
-  private static String maskUnparsed(String text) {
-    int at = text.lastIndexOf('@');
-    if (at < 0) {
-      return text;
-    }
-    int start = text.indexOf("://");
-    start = start >= 0 && start < at ? start + 3 : Math.max(0, text.indexOf(':') + 1);
-    if (start > at) {
-      start = 0;
-    }
-    return text.substring(0, start) + "***" + text.substring(at);
   }
 }

@@ -9,6 +9,6 @@
  * {@link javax.cache.configuration.MutableConfiguration} with Aside's extra settings.
  *
  * <p>Nothing in this package ever puts a password into a message, a log line or a
- * {@code toString()}: URIs are shown through {@link dev.aside.config.ConnectionSettings#redacted()}.
+ * {@code toString()}: URIs are shown through {@link dev.aside.config.RedactedUri}, the one redactor.
  */
 package dev.aside.config;

@@ -19,9 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@code javax.cache:type=<kind>,CacheManager=<uri>,Cache=<name>}, where every {@code :},
  * {@code =}, {@code ,} and newline in the URI and the cache name is replaced by {@code .}.
  *
- * <p><b>The cache manager URI is published as is.</b> Callers must pass a URI string that
- * carries no credentials (for example a {@code redis://user:password@host} URI with the user
- * information stripped), because every JMX client can read object names.
+ * <p><b>The cache manager URI is published as is.</b> Callers must pass it through
+ * {@link dev.aside.config.RedactedUri}, because every JMX client can read object names.
  */
 public final class MBeanRegistrar {
 

@@ -8,6 +8,7 @@ import dev.aside.config.AsideConfiguration;
 import dev.aside.config.CacheSettings;
 import dev.aside.config.ConfigFile;
 import dev.aside.config.ConnectionSettings;
+import dev.aside.config.RedactedUri;
 import dev.aside.redis.KeyLayout;
 import dev.aside.near.InvalidationFeed;
 import dev.aside.near.NearCache;
@@ -19,7 +20,6 @@ import dev.aside.resilience.RedisHealth;
 import dev.aside.management.MBeanRegistrar;
 import dev.aside.management.MBeanRegistrar.MBeanKind;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -58,7 +58,7 @@ public final class AsideCacheManager implements CacheManager {
   private final Properties properties;
   private final ConfigFile configFile;
   private final ConnectionSettings settings;
-  private final String jmxUri;
+  private final String redactedUri;
   private final RedisConnector connector;
   private final RedisStore store;
   private final InvalidationQueue invalidations;
@@ -78,14 +78,14 @@ public final class AsideCacheManager implements CacheManager {
     this.onClose = Objects.requireNonNull(onClose);
     this.configFile = ConfigFile.isConfigFile(uri) ? ConfigFile.load(uri, classLoader) : null;
     this.settings = configFile != null ? configFile.connection() : ConnectionSettings.parse(uri);
-    this.jmxUri = withoutPassword(uri);
+    this.redactedUri = RedactedUri.of(uri);
     this.connector = new RedisConnector(settings);
     CircuitBreaker breaker = new CircuitBreaker(settings.resilience());
     this.store = new RedisStore(connector.connection(), settings.commandTimeout(), breaker);
     this.invalidations = new InvalidationQueue(settings.resilience().invalidationQueue());
     this.health = new RedisHealth(store, breaker, invalidations, settings.redacted());
     connector.onReconnected(health::connectionRestored);
-    MBeanRegistrar.register(health, MBeanKind.RESILIENCE, jmxUri, "");
+    MBeanRegistrar.register(health, MBeanKind.RESILIENCE, redactedUri, "");
     this.executor = Executors.newCachedThreadPool(task -> {
       Thread thread = new Thread(task, "aside-worker-" + THREADS.incrementAndGet());
       thread.setDaemon(true);
@@ -101,7 +101,7 @@ public final class AsideCacheManager implements CacheManager {
     Objects.requireNonNull(configuration, "configuration");
     synchronized (caches) {
       if (caches.containsKey(cacheName)) {
-        throw new CacheException("A cache named " + cacheName + " already exists in " + jmxUri);
+        throw new CacheException("A cache named " + cacheName + " already exists in " + redactedUri);
       }
       AsideCache<K, V> cache = build(cacheName, configuration);
       caches.put(cacheName, cache);
@@ -123,7 +123,7 @@ public final class AsideCacheManager implements CacheManager {
         : new NearCache<>(new NearCacheSettings(config.getNearCacheMaxEntries(), config.getNearCacheLifetime()),
             invalidationFeed(), layout.namespace(), nearKeyOf(config.getKeyType(), keys, layout),
             config.isStoreByValue());
-    return new AsideCache<>(cacheName, this, jmxUri, config, keys, values, layout, store, invalidations, near,
+    return new AsideCache<>(cacheName, this, redactedUri, config, keys, values, layout, store, invalidations, near,
         executor, () -> caches.remove(cacheName));
   }
 
@@ -290,7 +290,7 @@ public final class AsideCacheManager implements CacheManager {
       }
     }
     health.close();
-    MBeanRegistrar.unregister(MBeanKind.RESILIENCE, jmxUri, "");
+    MBeanRegistrar.unregister(MBeanKind.RESILIENCE, redactedUri, "");
     executor.shutdown();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);
@@ -316,28 +316,12 @@ public final class AsideCacheManager implements CacheManager {
 
   @Override
   public String toString() {
-    return "AsideCacheManager[" + jmxUri + "]";
+    return "AsideCacheManager[" + redactedUri + "]";
   }
 
   private void checkOpen() {
     if (closed) {
-      throw new IllegalStateException("The cache manager for " + jmxUri + " is closed");
-    }
-  }
-
-  /** The manager URI as shown in JMX names and messages: any password replaced by {@code ***}. */
-  static String withoutPassword(URI uri) {
-    String userInfo = uri.getRawUserInfo();
-    if (userInfo == null) {
-      return uri.toString();
-    }
-    // "user:password" or, as Lettuce reads it, a bare "password".
-    String masked = userInfo.contains(":") ? userInfo.substring(0, userInfo.indexOf(':')) + ":***" : "***";
-    try {
-      return new URI(uri.getScheme(), masked, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(),
-          uri.getFragment()).toString();
-    } catch (URISyntaxException e) {
-      return uri.getScheme() + "://" + masked + "@" + uri.getHost();
+      throw new IllegalStateException("The cache manager for " + redactedUri + " is closed");
     }
   }
 }
