@@ -13,6 +13,7 @@ import dev.aside.redis.KeyLayout;
 import dev.aside.near.InvalidationFeed;
 import dev.aside.near.NearCache;
 import dev.aside.near.NearCacheSettings;
+import dev.aside.redis.RedisConnections;
 import dev.aside.redis.RedisStore;
 import dev.aside.resilience.CircuitBreaker;
 import dev.aside.resilience.InvalidationQueue;
@@ -59,7 +60,7 @@ public final class AsideCacheManager implements CacheManager {
   private final ConfigFile configFile;
   private final ConnectionSettings settings;
   private final String redactedUri;
-  private final RedisConnector connector;
+  private final RedisConnections connections;
   private final RedisStore store;
   private final InvalidationQueue invalidations;
   private final RedisHealth health;
@@ -79,12 +80,12 @@ public final class AsideCacheManager implements CacheManager {
     this.configFile = ConfigFile.isConfigFile(uri) ? ConfigFile.load(uri, classLoader) : null;
     this.settings = configFile != null ? configFile.connection() : ConnectionSettings.parse(uri);
     this.redactedUri = RedactedUri.of(uri);
-    this.connector = new RedisConnector(settings);
+    this.connections = RedisConnections.open(settings);
     CircuitBreaker breaker = new CircuitBreaker(settings.resilience());
-    this.store = new RedisStore(connector.connection(), settings.commandTimeout(), breaker);
+    this.store = connections.store(breaker);
     this.invalidations = new InvalidationQueue(settings.resilience().invalidationQueue());
     this.health = new RedisHealth(store, breaker, invalidations, settings.redacted());
-    connector.onReconnected(health::connectionRestored);
+    connections.onReconnected(health::connectionRestored);
     MBeanRegistrar.register(health, MBeanKind.RESILIENCE, redactedUri, "");
     this.executor = Executors.newCachedThreadPool(task -> {
       Thread thread = new Thread(task, "aside-worker-" + THREADS.incrementAndGet());
@@ -150,8 +151,9 @@ public final class AsideCacheManager implements CacheManager {
   /** The manager's one invalidation connection (client tracking), opened with the first near cache. */
   private synchronized InvalidationFeed invalidationFeed() {
     if (invalidationFeed == null) {
-      invalidationFeed = new InvalidationFeed(settings.redisUri(), settings.prefix() + ":",
-          InvalidationFeed.Timing.defaults(), connector.resources());
+      InvalidationFeed.Timing timing = InvalidationFeed.Timing.defaults();
+      invalidationFeed = new InvalidationFeed(connections.tracking(timing.connectTimeout()), settings.prefix() + ":",
+          timing);
     }
     return invalidationFeed;
   }
@@ -297,7 +299,7 @@ public final class AsideCacheManager implements CacheManager {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    connector.shutdown();
+    connections.close();
     onClose.run();
   }
 

@@ -1,19 +1,13 @@
 package dev.aside.near;
 
-import io.lettuce.core.ClientOptions;
+import dev.aside.redis.TrackingConnector;
 import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.push.PushListener;
 import io.lettuce.core.api.push.PushMessage;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.protocol.ProtocolVersion;
-import io.lettuce.core.resource.ClientResources;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,7 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class InvalidationFeed implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InvalidationFeed.class);
-  private static final String CLIENT_NAME = "aside-invalidations";
   private static final long STALE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   /** Receives the invalidations of one namespace. Called on Lettuce's event loop: must not block or throw. */
@@ -101,10 +94,7 @@ public final class InvalidationFeed implements AutoCloseable {
   private final String keyPrefix;
   private final Timing timing;
   private final long staleAfterNanos;
-  private final RedisURI uri;
-  private final ClientResources resources;
-  private final boolean ownResources;
-  private final RedisClient client;
+  private final TrackingConnector connector;
   private final ScheduledThreadPoolExecutor thread;
   private final CopyOnWriteArrayList<Sub> subscriptions = new CopyOnWriteArrayList<>();
 
@@ -126,47 +116,28 @@ public final class InvalidationFeed implements AutoCloseable {
   private final LongAdder flushes = new LongAdder();
   private volatile long lastPingRoundTripNanos = -1;
 
-  /** A feed with {@link Timing#defaults()} and its own small Lettuce resources. */
+  /** A feed with {@link Timing#defaults()} and a connector (and event loops) of its own. */
   public InvalidationFeed(RedisURI redisUri, String keyPrefix) {
-    this(redisUri, keyPrefix, Timing.defaults(), null);
+    this(TrackingConnector.of(redisUri, Timing.defaults().connectTimeout()), keyPrefix, Timing.defaults());
   }
 
   /**
    * Opens the feed and makes a first connection attempt (bounded by {@code timing.connectTimeout()});
    * if that fails the feed keeps trying in the background and stays not live meanwhile.
    *
-   * @param redisUri the manager's Redis (standalone or Sentinel); credentials, TLS and database are used as given
+   * @param connector opens the feed's connections (from {@code RedisConnections#tracking}); closed by {@link #close()}
    * @param keyPrefix the tracked prefix, as sent in {@code BCAST PREFIX}: the manager's key prefix including
    *     the separator, e.g. {@code "aside:"} for {@code KeyLayout}s built with prefix {@code "aside"}
    * @param timing health-check timing
-   * @param sharedResources Lettuce resources to use (not shut down by {@link #close()}), or null for own ones
    */
-  public InvalidationFeed(RedisURI redisUri, String keyPrefix, Timing timing, ClientResources sharedResources) {
-    Objects.requireNonNull(redisUri, "redisUri");
+  public InvalidationFeed(TrackingConnector connector, String keyPrefix, Timing timing) {
+    this.connector = Objects.requireNonNull(connector, "connector");
     this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
     if (keyPrefix.isEmpty()) {
       throw new IllegalArgumentException("keyPrefix must not be empty: BCAST would track every key in Redis");
     }
     this.timing = Objects.requireNonNull(timing, "timing");
     this.staleAfterNanos = timing.pingInterval().toNanos() + timing.pingTimeout().toNanos() + STALE_MARGIN_NANOS;
-    this.uri = feedUri(redisUri, timing.connectTimeout());
-    this.ownResources = sharedResources == null;
-    this.resources = ownResources
-        ? ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build()
-        : sharedResources;
-    this.client = RedisClient.create(resources);
-    client.setOptions(ClientOptions.builder()
-        .protocolVersion(ProtocolVersion.RESP3)
-        // Reconnecting is ours: a new connection must re-enable tracking before the feed is live again.
-        .autoReconnect(false)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(timing.connectTimeout()))
-        .socketOptions(SocketOptions.builder()
-            .connectTimeout(timing.connectTimeout())
-            .keepAlive(true)
-            .tcpNoDelay(true)
-            .build())
-        .build());
     this.thread = new ScheduledThreadPoolExecutor(1, task -> {
       Thread t = new Thread(task, "aside-invalidation-feed");
       t.setDaemon(true);
@@ -293,31 +264,12 @@ public final class InvalidationFeed implements AutoCloseable {
     }
     subscriptions.clear();
     // Closes the connection too.
-    client.shutdown(0, 2, TimeUnit.SECONDS);
-    if (ownResources) {
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
-    }
+    connector.close();
   }
 
   @Override
   public String toString() {
     return "InvalidationFeed[prefix=" + keyPrefix + ", live=" + isLive() + ", sessions=" + sessionsStarted() + "]";
-  }
-
-  /**
-   * The manager's URI with the feed's handshake timeout and client name. {@code RedisURI.builder(RedisURI)}
-   * does not copy Sentinel nodes and master id, so they are copied here.
-   */
-  static RedisURI feedUri(RedisURI source, Duration handshakeTimeout) {
-    RedisURI.Builder builder = RedisURI.builder(source).withTimeout(handshakeTimeout)
-        .withClientName(source.getClientName() == null ? CLIENT_NAME : source.getClientName() + "-invalidations");
-    if (!source.getSentinels().isEmpty()) {
-      builder.withSentinelMasterId(source.getSentinelMasterId());
-      for (RedisURI sentinel : source.getSentinels()) {
-        builder.withSentinel(RedisURI.builder(sentinel).build()); // build() sets the copy's timeout
-      }
-    }
-    return builder.build();
   }
 
   // ---------------------------------------------------------------- liveness
@@ -422,7 +374,7 @@ public final class InvalidationFeed implements AutoCloseable {
     Session s = null;
     try {
       CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connecting =
-          client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
+          connector.connect();
       try {
         connection = connecting.get(timing.connectTimeout().toMillis() * 2 + 500, TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {

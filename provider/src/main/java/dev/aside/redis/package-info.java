@@ -1,5 +1,7 @@
 /**
- * The only code that speaks Redis: key layout, commands and Lua scripts.
+ * The only code that speaks Redis: key layout, commands and Lua scripts, and every Lettuce client
+ * and connection ({@link dev.aside.redis.RedisConnections}: the data connection, the invalidation
+ * feed's connections, Sentinel; a cluster implementation slots in there).
  *
  * <p>Data model: one Redis string per cache entry, {@code <prefix>:<cache>:{<key>}}, with the hash
  * tag around the entry key so a cache spreads over every cluster slot and an entry's companion keys

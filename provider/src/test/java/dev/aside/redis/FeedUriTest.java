@@ -1,4 +1,4 @@
-package dev.aside.near;
+package dev.aside.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ class FeedUriTest {
   @Test
   void sentinelNodesMasterIdAndCredentialsAreKept() {
     RedisURI source = RedisURI.create("redis-sentinel://secret@s1:26379,s2:26380/3?sentinelMasterId=mymaster");
-    RedisURI uri = InvalidationFeed.feedUri(source, Duration.ofMillis(700));
+    RedisURI uri = LettuceTrackingConnector.feedUri(source, Duration.ofMillis(700));
     assertThat(uri.getSentinelMasterId()).isEqualTo("mymaster");
     assertThat(uri.getSentinels()).extracting(RedisURI::getHost).containsExactly("s1", "s2");
     assertThat(uri.getSentinels()).extracting(RedisURI::getPort).containsExactly(26379, 26380);
@@ -23,7 +23,7 @@ class FeedUriTest {
   @Test
   void standaloneUrisKeepHostTlsAndNameTheConnection() {
     RedisURI source = RedisURI.create("rediss://user:pw@host:6380/2?clientName=app");
-    RedisURI uri = InvalidationFeed.feedUri(source, Duration.ofSeconds(1));
+    RedisURI uri = LettuceTrackingConnector.feedUri(source, Duration.ofSeconds(1));
     assertThat(uri.getHost()).isEqualTo("host");
     assertThat(uri.getPort()).isEqualTo(6380);
     assertThat(uri.isSsl()).isTrue();

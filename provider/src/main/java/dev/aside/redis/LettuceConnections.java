@@ -1,6 +1,7 @@
-package dev.aside.manager;
+package dev.aside.redis;
 
 import dev.aside.config.ConnectionSettings;
+import dev.aside.resilience.CircuitBreaker;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -18,20 +19,26 @@ import java.util.concurrent.TimeUnit;
 import javax.cache.CacheException;
 
 /**
- * Builds a manager's Lettuce client, set up to fail fast instead of Lettuce's defaults.
+ * The {@link RedisConnections} of a standalone or Sentinel-managed Redis: one Lettuce
+ * {@link RedisClient} (which asks Sentinel for the master itself), set up to fail fast instead of
+ * Lettuce's defaults, and its event loops shared with the invalidation feed's connections.
  *
  * <p>Defaults replaced: the 60 s command timeout (the URI's {@code timeout}, 500 ms by default),
  * commands buffered without bound while disconnected (rejected instead), an unbounded request
  * queue, and reconnect back-off growing to 30 s (capped at 2 s). TCP keep-alive is on.
  */
-final class RedisConnector {
+final class LettuceConnections implements RedisConnections {
   static final int REQUEST_QUEUE_SIZE = 100_000;
 
   private final ClientResources resources;
   private final RedisClient client;
   private final StatefulRedisConnection<byte[], byte[]> connection;
+  private final ConnectionSettings settings;
+  private final Duration commandTimeout;
 
-  RedisConnector(ConnectionSettings settings) {
+  LettuceConnections(ConnectionSettings settings) {
+    this.settings = settings;
+    this.commandTimeout = settings.commandTimeout();
     this.resources = ClientResources.builder()
         .ioThreadPoolSize(2)
         .computationThreadPoolSize(2)
@@ -58,7 +65,7 @@ final class RedisConnector {
     try {
       this.connection = connect(client);
     } catch (RuntimeException e) {
-      shutdown();
+      close();
       throw new CacheException("Cannot connect to Redis at " + settings.redacted() + ": " + rootMessage(e));
     }
   }
@@ -79,17 +86,18 @@ final class RedisConnector {
     }
   }
 
-  /** The client resources (event loops), shared with the near cache's invalidation connection. */
-  ClientResources resources() {
-    return resources;
+  @Override
+  public RedisStore store(CircuitBreaker breaker) {
+    return new RedisStore(connection, commandTimeout, breaker);
   }
 
-  StatefulRedisConnection<byte[], byte[]> connection() {
-    return connection;
+  @Override
+  public TrackingConnector tracking(Duration connectTimeout) {
+    return new LettuceTrackingConnector(settings.redisUri(), connectTimeout, resources);
   }
 
-  /** Runs {@code action} on a Lettuce event loop each time the connection is re-established; keep it short. */
-  void onReconnected(Runnable action) {
+  @Override
+  public void onReconnected(Runnable action) {
     connection.addListener(new RedisConnectionStateListener() {
       @Override
       public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
@@ -98,7 +106,8 @@ final class RedisConnector {
     });
   }
 
-  void shutdown() {
+  @Override
+  public void close() {
     if (connection != null) {
       connection.close();
     }
