@@ -1,32 +1,22 @@
 package dev.aside.cache;
 
-import dev.aside.codec.KeyCodec;
-import dev.aside.codec.ValueCodec;
 import dev.aside.config.AsideConfiguration;
 import dev.aside.management.CacheConfigurationMXBean;
 import dev.aside.management.CacheStatistics;
 import dev.aside.management.MBeanRegistrar;
 import dev.aside.management.MBeanRegistrar.MBeanKind;
 import dev.aside.management.ReadPathMetrics;
-import dev.aside.near.NearCache;
-import dev.aside.redis.KeyLayout;
-import dev.aside.redis.RedisStore;
-import dev.aside.resilience.InvalidationQueue;
 import java.io.Closeable;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executor;
+import java.util.function.Function;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
-import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
-import javax.cache.integration.CacheLoaderException;
 import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
@@ -46,8 +36,11 @@ import org.slf4j.LoggerFactory;
  * {@link dev.aside.resilience.FailurePolicy}; hot entries may be served by a
  * {@link dev.aside.near.NearCache}.
  *
- * <p>This class is the facade: lifecycle, configuration, listeners and MXBeans. The operations live in
- * {@link Reads}, {@link Writes}, {@link Removals} and {@link Processing}, which share a {@link CacheContext}.
+ * <p>This class is the facade: lifecycle, configuration, listeners and MXBeans, over the finished
+ * {@link CacheParts} that {@code manager.CacheFactory} assembles. The operations live in {@link Reads},
+ * {@link Writes}, {@link Removals} and {@link Processing}; every single-entry write, removal and
+ * {@code invoke} goes through one pipeline, {@link Mutations}, with its rules per operation in
+ * {@link Operation} and its compare-and-set decisions in {@link Changes}.
  *
  * <p>Invariants: every write or removal voids the entry's read-through lease before it reaches
  * Redis, and drops this JVM's near-cache entry before and after; user code (loaders, writers,
@@ -62,40 +55,54 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   private final CacheManager manager;
   private final String managerUriForJmx;
   private final Runnable onClose;
-  private final CacheContext<K, V> context;
+  private final CacheParts<K, V> parts;
   private final Reads<K, V> reads;
   private final Writes<K, V> writes;
   private final Removals<K, V> removals;
   private final Processing<K, V> processing;
   private volatile boolean closed;
 
-  public AsideCache(String name, CacheManager manager, String managerUriForJmx, CompleteConfiguration<K, V> config,
-      KeyCodec<K> keys, ValueCodec<V> values, KeyLayout layout, RedisStore store, InvalidationQueue invalidations,
-      NearCache<Object, V> near, Executor executor, Runnable onClose) {
-    this.name = Objects.requireNonNull(name);
+  /**
+   * @param managerUriForJmx the manager's URI as {@link dev.aside.config.RedactedUri} shows it
+   * @param assembly builds the cache's parts; it is given this cache, the source of the cache's events
+   * @param onClose runs once the cache is closed
+   */
+  public AsideCache(CacheManager manager, String managerUriForJmx,
+      Function<? super AsideCache<K, V>, CacheParts<K, V>> assembly, Runnable onClose) {
     this.manager = Objects.requireNonNull(manager);
     this.managerUriForJmx = Objects.requireNonNull(managerUriForJmx);
     this.onClose = Objects.requireNonNull(onClose);
-    this.context = new CacheContext<>(this, name, config, keys, values, layout, store, invalidations, near, executor,
-        this::checkOpen);
-    this.reads = new Reads<>(context);
-    this.writes = new Writes<>(context);
-    this.removals = new Removals<>(context);
-    this.processing = new Processing<>(context);
+    CacheParts<K, V> p = assembly.apply(this);
+    this.parts = p;
+    this.name = p.name();
+    AsideConfiguration<K, V> config = p.configuration();
+    Runnable openCheck = this::checkOpen;
+    Arguments<K, V> arguments = new Arguments<>(config.getKeyType(), config.getValueType());
+    Changes<K, V> changes = new Changes<>(p.entries(), p.expiry(), p.writer(), p.events());
+    Mutations<K, V> mutations = new Mutations<>(name, openCheck, arguments, p.entries(), p.store(), p.expiry(),
+        p.writer(), p.failures(), p.readThrough(), p.near(), p.nearKeys(), config, p.statistics());
+    this.reads = new Reads<>(openCheck, arguments, p.entries(), p.store(), p.near(), p.nearKeys(), p.failures(), config,
+        p.statistics(), p.readPath(), p.readThrough(), p.isReadThrough(), p.expiry());
+    this.writes = new Writes<>(mutations, changes, arguments, p.entries(), p.store(), p.expiry(), p.events(),
+        p.writer(), p.readThrough() != null && p.readThrough().cachesAbsence(), openCheck);
+    this.removals = new Removals<>(mutations, changes, arguments, p.entries(), p.store(), p.layout(), p.near(),
+        p.events(), p.writer(), openCheck);
+    this.processing = new Processing<>(mutations, changes, arguments, p.entries(),
+        p.isReadThrough() ? p.loader() : null, openCheck);
     for (CacheEntryListenerConfiguration<K, V> listener : config.getCacheEntryListenerConfigurations()) {
-      context.events.register(listener);
+      p.events().register(listener);
     }
     if (config.isStatisticsEnabled()) {
-      MBeanRegistrar.register(context.statistics, MBeanKind.STATISTICS, managerUriForJmx, name);
+      MBeanRegistrar.register(p.statistics(), MBeanKind.STATISTICS, managerUriForJmx, name);
     }
     if (config.isManagementEnabled()) {
-      MBeanRegistrar.register(new CacheConfigurationMXBean(() -> context.configuration), MBeanKind.CONFIGURATION,
+      MBeanRegistrar.register(new CacheConfigurationMXBean(() -> parts.configuration()), MBeanKind.CONFIGURATION,
           managerUriForJmx, name);
     }
-    MBeanRegistrar.register(context.readPath, MBeanKind.READ_PATH, managerUriForJmx, name);
-    if (near != null) {
-      near.countHits(config.isStatisticsEnabled());
-      MBeanRegistrar.register(near.metrics(), MBeanKind.NEAR_CACHE, managerUriForJmx, name);
+    MBeanRegistrar.register(p.readPath(), MBeanKind.READ_PATH, managerUriForJmx, name);
+    if (p.near() != null) {
+      p.near().countHits(config.isStatisticsEnabled());
+      MBeanRegistrar.register(p.near().metrics(), MBeanKind.NEAR_CACHE, managerUriForJmx, name);
     }
   }
 
@@ -124,38 +131,11 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       Objects.requireNonNull(key, "keys contains a null");
     }
     CompletionListener done = listener == null ? NoCompletion.INSTANCE : listener;
-    if (context.loader == null) {
+    if (parts.loader() == null) {
       done.onCompletion();
       return;
     }
-    context.executor.execute(() -> {
-      try {
-        List<K> toLoad = new ArrayList<>();
-        for (K key : keySet) {
-          if (replaceExistingValues || !containsKey(key)) {
-            toLoad.add(key);
-          }
-        }
-        Map<? extends K, ? extends V> loaded;
-        try {
-          loaded = context.loader.loadAll(toLoad);
-        } catch (CacheLoaderException e) {
-          throw e;
-        } catch (Exception e) {
-          throw new CacheLoaderException("Exception in CacheLoader", e);
-        }
-        if (loaded != null) {
-          for (Map.Entry<? extends K, ? extends V> entry : loaded.entrySet()) {
-            if (entry.getKey() != null && entry.getValue() != null) {
-              writes.storeLoaded(entry.getKey(), entry.getValue(), replaceExistingValues);
-            }
-          }
-        }
-        done.onCompletion();
-      } catch (Exception e) {
-        done.onException(e);
-      }
-    });
+    writes.loadAll(keySet, replaceExistingValues, done, parts.loader(), reads, parts.executor());
   }
 
   // ---------------------------------------------------------------- writes
@@ -250,7 +230,8 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   @Override
   public Iterator<Cache.Entry<K, V>> iterator() {
     checkOpen();
-    return new EntryIterator<>(context, removals, context.store.scan(context.layout.entryPattern()));
+    return new EntryIterator<>(parts.entries(), parts.store(), reads, removals,
+        parts.store().scan(parts.layout().entryPattern()));
   }
 
   // ---------------------------------------------------------------- listeners, configuration, lifecycle
@@ -259,22 +240,22 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
     checkOpen();
     Objects.requireNonNull(listenerConfiguration, "listener configuration");
-    context.events.register(listenerConfiguration);
-    context.configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
+    parts.events().register(listenerConfiguration);
+    parts.configuration().addCacheEntryListenerConfiguration(listenerConfiguration);
   }
 
   @Override
   public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
     checkOpen();
     Objects.requireNonNull(listenerConfiguration, "listener configuration");
-    context.events.deregister(listenerConfiguration);
-    context.configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
+    parts.events().deregister(listenerConfiguration);
+    parts.configuration().removeCacheEntryListenerConfiguration(listenerConfiguration);
   }
 
   @Override
   public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
     // A copy: what a caller does to it must not change this cache (the spec asks for an immutable value).
-    AsideConfiguration<K, V> copy = new AsideConfiguration<>(context.configuration);
+    AsideConfiguration<K, V> copy = new AsideConfiguration<>(parts.configuration());
     if (clazz.isInstance(copy)) {
       return clazz.cast(copy);
     }
@@ -283,12 +264,12 @@ public final class AsideCache<K, V> implements Cache<K, V> {
 
   /** Turns statistics on or off, registering or unregistering the statistics MXBean. */
   public void setStatisticsEnabled(boolean enabled) {
-    context.configuration.setStatisticsEnabled(enabled);
-    if (context.near != null) {
-      context.near.countHits(enabled);
+    parts.configuration().setStatisticsEnabled(enabled);
+    if (parts.near() != null) {
+      parts.near().countHits(enabled);
     }
     if (enabled) {
-      MBeanRegistrar.register(context.statistics, MBeanKind.STATISTICS, managerUriForJmx, name);
+      MBeanRegistrar.register(parts.statistics(), MBeanKind.STATISTICS, managerUriForJmx, name);
     } else {
       MBeanRegistrar.unregister(MBeanKind.STATISTICS, managerUriForJmx, name);
     }
@@ -296,9 +277,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
 
   /** Turns management on or off, registering or unregistering the configuration MXBean. */
   public void setManagementEnabled(boolean enabled) {
-    context.configuration.setManagementEnabled(enabled);
+    parts.configuration().setManagementEnabled(enabled);
     if (enabled) {
-      MBeanRegistrar.register(new CacheConfigurationMXBean(() -> context.configuration), MBeanKind.CONFIGURATION,
+      MBeanRegistrar.register(new CacheConfigurationMXBean(() -> parts.configuration()), MBeanKind.CONFIGURATION,
           managerUriForJmx, name);
     } else {
       MBeanRegistrar.unregister(MBeanKind.CONFIGURATION, managerUriForJmx, name);
@@ -307,22 +288,22 @@ public final class AsideCache<K, V> implements Cache<K, V> {
 
   /** The JCache statistics of this cache (also published as an MXBean while statistics are enabled). */
   public CacheStatistics statistics() {
-    return context.statistics;
+    return parts.statistics();
   }
 
   /** Reads whose bytes did not decode (foreign, corrupt or disallowed) and were treated as misses. */
   public long undecodableReads() {
-    return context.readPath.getUndecodableReads();
+    return parts.readPath().getUndecodableReads();
   }
 
   /** The near cache's metrics (hits, misses, invalidations, stale fills dropped…), or null without a near cache. */
   public dev.aside.near.NearCacheMetrics nearCacheMetrics() {
-    return context.near == null ? null : context.near.metrics();
+    return parts.near() == null ? null : parts.near().metrics();
   }
 
   /** The read-path metrics of this cache (loads, coalesced waits, leases, negative hits, refreshes…), also on JMX. */
   public ReadPathMetrics readPathMetrics() {
-    return context.readPath;
+    return parts.readPath();
   }
 
   @Override
@@ -350,13 +331,15 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     MBeanRegistrar.unregister(MBeanKind.CONFIGURATION, managerUriForJmx, name);
     MBeanRegistrar.unregister(MBeanKind.READ_PATH, managerUriForJmx, name);
     MBeanRegistrar.unregister(MBeanKind.NEAR_CACHE, managerUriForJmx, name);
-    if (context.near != null) {
-      context.near.close();
+    if (parts.near() != null) {
+      parts.near().close();
     }
-    closeQuietly(context.loader);
-    closeQuietly(context.writer);
-    closeQuietly(context.expiry.policy());
-    context.events.close();
+    if (parts.loader() != null) {
+      parts.loader().close();
+    }
+    parts.writer().close();
+    closeQuietly(parts.expiry().policy());
+    parts.events().close();
     onClose.run();
   }
 
@@ -385,7 +368,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
 
   @Override
   public String toString() {
-    return "AsideCache[" + name + " at " + context.layout.namespace() + "]";
+    return "AsideCache[" + name + " at " + parts.layout().namespace() + "]";
   }
 
   private void checkOpen() {

@@ -1,8 +1,8 @@
 package dev.aside.cache;
 
+import dev.aside.redis.EntryTtl;
 import dev.aside.redis.RedisStore;
 import dev.aside.redis.RedisStore.CasAction;
-import dev.aside.redis.Ttl;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -32,22 +32,46 @@ final class CompareAndSet {
     this.cacheName = Objects.requireNonNull(cacheName);
   }
 
-  /** What to write if the entry still holds the bytes read, what to answer, and what follows a commit. */
-  record Change<R>(CasAction action, byte[] value, long ttl, R result, Runnable onCommit) {
-    static <R> Change<R> none(R result) {
-      return new Change<>(null, null, 0, result, () -> {});
+  /**
+   * What to write if the entry still holds the bytes read (no action: write nothing), what to
+   * answer, whether the entry was there (a hit, for statistics), and what follows a commit.
+   */
+  record Change<R>(CasAction action, byte[] value, EntryTtl ttl, R answer, boolean found, Runnable onCommit) {
+    private static final Runnable NOTHING = () -> {};
+
+    /** Leave the entry as it is. */
+    static <R> Change<R> keep(R answer, boolean found) {
+      return new Change<>(null, null, null, answer, found, NOTHING);
     }
 
-    static <R> Change<R> set(byte[] value, long ttl, R result, Runnable onCommit) {
-      return new Change<>(CasAction.SET, value, ttl, result, onCommit);
+    /** Write {@code value} with {@code ttl}. */
+    static <R> Change<R> set(byte[] value, EntryTtl ttl, R answer, boolean found, Runnable onCommit) {
+      return new Change<>(CasAction.SET, Objects.requireNonNull(value), Objects.requireNonNull(ttl), answer, found,
+          onCommit);
     }
 
-    static <R> Change<R> delete(R result, Runnable onCommit) {
-      return new Change<>(CasAction.DELETE, null, Ttl.EXPIRED, result, onCommit);
+    /** Delete the entry, which was there. */
+    static <R> Change<R> delete(R answer, Runnable onCommit) {
+      return new Change<>(CasAction.DELETE, null, EntryTtl.EXPIRED, answer, true, onCommit);
     }
 
-    static <R> Change<R> touch(long ttl, R result) {
-      return ttl == Ttl.KEEP ? none(result) : new Change<>(CasAction.TOUCH, null, ttl, result, () -> {});
+    /** Apply an access TTL to the entry, which was there; nothing when the TTL is kept. */
+    static <R> Change<R> touch(EntryTtl ttl, R answer) {
+      return ttl.isKeep() ? keep(answer, true) : new Change<>(CasAction.TOUCH, null, ttl, answer, true, NOTHING);
+    }
+
+    /** Whether committing this changes the entry's value or existence (a touch does not). */
+    boolean changes() {
+      return action == CasAction.SET || action == CasAction.DELETE;
+    }
+
+    /** This change, with {@code after} run when it commits, after its own {@link #onCommit}. */
+    Change<R> andThen(Runnable after) {
+      Runnable first = onCommit;
+      return new Change<>(action, value, ttl, answer, found, () -> {
+        first.run();
+        after.run();
+      });
     }
   }
 
@@ -57,8 +81,8 @@ final class CompareAndSet {
     Change<R> decide(byte[] current);
   }
 
-  /** Read, decide, compare-and-set, until a change commits (or nothing is to be written). */
-  <R> R run(byte[] redisKey, Decision<R> decision) {
+  /** Read, decide, compare-and-set, until a change commits (or nothing is to be written); answers the change made. */
+  <R> Change<R> run(byte[] redisKey, Decision<R> decision) {
     for (int attempt = 1; ; attempt++) {
       byte[] current = store.get(redisKey);
       Change<R> change = decision.decide(current);
@@ -68,7 +92,7 @@ final class CompareAndSet {
       if (change.action() == null
           || store.compareAndSet(redisKey, current, change.action(), change.value(), change.ttl())) {
         change.onCommit().run();
-        return change.result();
+        return change;
       }
       if (attempt == MAX_ATTEMPTS) {
         throw new CacheException("Gave up after " + attempt + " conflicting concurrent updates of one entry of cache "

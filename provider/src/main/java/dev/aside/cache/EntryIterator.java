@@ -1,5 +1,6 @@
 package dev.aside.cache;
 
+import dev.aside.redis.RedisStore;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,7 +16,9 @@ import javax.cache.Cache;
 final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
   private static final int BATCH = 100;
 
-  private final CacheContext<K, V> context;
+  private final EntryCodec<K, V> entries;
+  private final RedisStore store;
+  private final Reads<K, V> reads;
   private final Removals<K, V> removals;
   private final Iterator<byte[]> scan;
   private final List<Cache.Entry<K, V>> buffer = new ArrayList<>();
@@ -23,8 +26,11 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
   private int position;
   private Cache.Entry<K, V> last;
 
-  EntryIterator(CacheContext<K, V> context, Removals<K, V> removals, Iterator<byte[]> scan) {
-    this.context = context;
+  EntryIterator(EntryCodec<K, V> entries, RedisStore store, Reads<K, V> reads, Removals<K, V> removals,
+      Iterator<byte[]> scan) {
+    this.entries = entries;
+    this.store = store;
+    this.reads = reads;
     this.removals = removals;
     this.scan = scan;
   }
@@ -45,10 +51,10 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     while (scan.hasNext() && redisKeys.size() < BATCH) {
       redisKeys.add(scan.next());
     }
-    List<byte[]> found = context.store.getAll(redisKeys);
+    List<byte[]> found = store.getAll(redisKeys);
     for (int i = 0; i < redisKeys.size(); i++) {
-      K key = context.decodeKey(redisKeys.get(i));
-      V value = context.decode(found.get(i));
+      K key = entries.decodeKey(redisKeys.get(i));
+      V value = entries.decode(found.get(i));
       if (key != null && value != null) {
         buffer.add(new AsideEntry<>(key, value));
         bufferKeys.add(redisKeys.get(i));
@@ -62,7 +68,7 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
       throw new NoSuchElementException();
     }
     last = buffer.get(position);
-    context.iterated(last.getKey(), bufferKeys.get(position++));
+    reads.iterated(last.getKey(), bufferKeys.get(position++));
     return last;
   }
 

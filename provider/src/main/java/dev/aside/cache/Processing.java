@@ -1,139 +1,106 @@
 package dev.aside.cache;
 
 import dev.aside.cache.CompareAndSet.Change;
-import dev.aside.event.EventDispatcher;
-import dev.aside.expiry.ExpiryTimes;
-import dev.aside.redis.RedisOperationException;
-import dev.aside.redis.Ttl;
-import dev.aside.resilience.FailurePolicy;
+import dev.aside.load.LoaderAdapter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.cache.CacheException;
-import javax.cache.integration.CacheLoader;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
 
 /**
  * The entry-processor operations of a cache: {@code invoke} and {@code invokeAll}, each entry by
- * compare-and-set, one caller of this JVM at a time per entry.
+ * compare-and-set ({@link Operation#INVOKE} in {@link Mutations}), one caller of this JVM at a time
+ * per entry.
+ *
+ * <p>Statistics, as the spec counts an invoke: the read on the first attempt (before the processor
+ * runs, so it is counted even if the processor throws); then a put for a created or updated value,
+ * or a removal, once the change commits. A value the processor loaded is not a put.
  */
 final class Processing<K, V> {
-  private final CacheContext<K, V> context;
-  private final ExpiryTimes expiry;
-  private final EventDispatcher<K, V> events;
-  private final FailurePolicy failures;
-  private final CompareAndSet cas;
-  private final CacheLoader<K, V> loader;
+  private final Mutations<K, V> mutations;
+  private final Changes<K, V> changes;
+  private final Arguments<K, V> arguments;
+  private final EntryCodec<K, V> entries;
+  private final LoaderAdapter<K, V> loader;
+  private final Runnable openCheck;
   /* This JVM's invokes of one entry take turns (see EntryLocks); other JVMs are met by the compare-and-set. */
   private final EntryLocks locks = new EntryLocks();
 
-  Processing(CacheContext<K, V> context) {
-    this.context = Objects.requireNonNull(context);
-    this.expiry = context.expiry;
-    this.events = context.events;
-    this.failures = context.failures;
-    this.cas = context.cas;
-    this.loader = context.loader;
+  /** @param loader the loader a processor's {@code getValue} may call (read-through caches), or null */
+  Processing(Mutations<K, V> mutations, Changes<K, V> changes, Arguments<K, V> arguments, EntryCodec<K, V> entries,
+      LoaderAdapter<K, V> loader, Runnable openCheck) {
+    this.mutations = Objects.requireNonNull(mutations);
+    this.changes = Objects.requireNonNull(changes);
+    this.arguments = Objects.requireNonNull(arguments);
+    this.entries = Objects.requireNonNull(entries);
+    this.loader = loader;
+    this.openCheck = Objects.requireNonNull(openCheck);
   }
 
   <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
-    context.checkOpen();
-    context.requireKey(key);
+    openCheck.run();
+    this.arguments.requireKey(key);
     Objects.requireNonNull(processor, "entryProcessor");
-    byte[] redisKey = context.redisKey(key);
-    return locks.withLock(redisKey, () -> process(key, redisKey, processor, arguments));
+    byte[] redisKey = entries.redisKey(key);
+    return locks.withLock(redisKey, () -> {
+      Run<T> run = new Run<>(key, processor, arguments);
+      mutations.applyDecision(Operation.INVOKE, key, null, null, run);
+      return run.result;
+    });
   }
 
-  /** One invoke, holding the entry's lock: read, run the processor, write by compare-and-set (again on a conflict). */
-  private <T> T process(K key, byte[] redisKey, EntryProcessor<K, V, T> processor, Object... arguments) {
-    long start = System.nanoTime();
-    Object[] result = new Object[1];
-    boolean[] counted = new boolean[1];
-    try {
-      cas.run(redisKey, current -> {
-        V value = context.decode(current);
-        if (context.statsOn() && !counted[0]) {
-          counted[0] = true;
-          context.recordGetOutcome(value != null, start);
-        }
-        ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, value, context.isReadThrough() ? loader : null);
-        try {
-          result[0] = processor.process(entry, arguments);
-        } catch (CacheException e) {
-          throw e;
-        } catch (Exception e) {
-          throw new EntryProcessorException(e);
-        }
-        return processorChange(key, entry);
-      });
-    } catch (RedisOperationException e) {
-      failures.writeFailed(redisKey, e);
-    } finally {
-      context.nearInvalidate(key);
+  /** One invoke: its decision on each attempt, and what the last attempt's processor answered. */
+  private final class Run<T> implements Mutations.Decision<Void> {
+    private final K key;
+    private final EntryProcessor<K, V, T> processor;
+    private final Object[] arguments;
+    private final long start = System.nanoTime();
+    private boolean readCounted;
+    T result;
+
+    Run(K key, EntryProcessor<K, V, T> processor, Object[] arguments) {
+      this.key = key;
+      this.processor = processor;
+      this.arguments = arguments;
     }
-    @SuppressWarnings("unchecked")
-    T t = (T) result[0];
-    return t;
-  }
 
-  Change<Void> processorChange(K key, ProcessorEntry<K, V> entry) {
-    long start = System.nanoTime();
-    V value = entry.value();
-    switch (entry.operation()) {
-      case ACCESS:
-        return Change.touch(expiry.access(), null);
-      case CREATE:
-      case LOAD: {
-        if (entry.operation() == ProcessorEntry.Operation.CREATE) {
-          context.writeThrough(key, value);
-        }
-        long ttl = expiry.creation();
-        if (ttl == Ttl.EXPIRED) {
-          return Change.none(null);
-        }
-        boolean countPut = entry.operation() == ProcessorEntry.Operation.CREATE;
-        return Change.set(context.encode(value), ttl, null, () -> {
-          events.created(key, value);
-          if (countPut && context.statsOn()) {
-            context.recordPut(start);
-          }
-        });
+    @Override
+    public Change<Void> decide(byte[] current, byte[] none) {
+      V value = entries.decode(current);
+      if (mutations.countsStatistics() && !readCounted) {
+        readCounted = true;
+        Operation.Counting.countRead(mutations.statistics(), value != null, start);
       }
-      case UPDATE: {
-        V old = entry.current();
-        context.writeThrough(key, value);
-        return Change.set(context.encode(value), expiry.update(), null, () -> {
-          context.publishUpdated(key, value, old);
-          if (context.statsOn()) {
-            context.recordPut(start);
-          }
-        });
+      ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, value, loader);
+      try {
+        result = processor.process(entry, arguments);
+      } catch (CacheException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new EntryProcessorException(e);
       }
-      case REMOVE: {
-        context.deleteThrough(key);
-        V old = entry.current();
-        if (old == null) {
-          return Change.none(null);
+      ProcessorEntry.Operation operation = entry.operation();
+      long decided = System.nanoTime();
+      return changes.processed(key, entry).andThen(() -> {
+        if (mutations.countsStatistics()) {
+          switch (operation) {
+            case CREATE, UPDATE -> Operation.Counting.countPut(mutations.statistics(), true, decided);
+            case REMOVE -> Operation.Counting.countRemoval(mutations.statistics(), true, decided);
+            default -> { }
+          }
         }
-        return Change.delete(null, () -> {
-          events.removed(key, old);
-          if (context.statsOn()) {
-            context.recordRemoval(start);
-          }
-        });
-      }
-      default:
-        return Change.none(null);
+      });
     }
   }
 
   <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keySet, EntryProcessor<K, V, T> processor,
       Object... arguments) {
-    context.checkOpen();
-    context.requireKeys(keySet);
+    openCheck.run();
+    this.arguments.requireKeys(keySet);
     Objects.requireNonNull(processor, "entryProcessor");
     Map<K, EntryProcessorResult<T>> results = new HashMap<>();
     for (K key : keySet) {

@@ -1,7 +1,6 @@
 package dev.aside.cache;
 
-import javax.cache.integration.CacheLoader;
-import javax.cache.integration.CacheLoaderException;
+import dev.aside.load.LoaderAdapter;
 import javax.cache.processor.MutableEntry;
 
 /**
@@ -14,11 +13,12 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
 
   private final K key;
   private final V current;
-  private final CacheLoader<K, V> loader;
+  private final LoaderAdapter<K, V> loader;
   private Operation operation = Operation.NONE;
   private V value;
 
-  ProcessorEntry(K key, V current, CacheLoader<K, V> loader) {
+  /** @param loader the loader {@link #getValue} calls for an absent entry (read-through caches), or null */
+  ProcessorEntry(K key, V current, LoaderAdapter<K, V> loader) {
     this.key = key;
     this.current = current;
     this.loader = loader;
@@ -38,13 +38,7 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
       }
     }
     if (value == null && operation != Operation.REMOVE && loader != null) {
-      try {
-        value = loader.load(key);
-      } catch (CacheLoaderException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new CacheLoaderException("Exception in CacheLoader", e);
-      }
+      value = loader.load(key);
       if (value != null) {
         operation = Operation.LOAD;
       }

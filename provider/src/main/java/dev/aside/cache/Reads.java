@@ -1,10 +1,13 @@
 package dev.aside.cache;
 
 import dev.aside.codec.ValueFormat;
+import dev.aside.expiry.ExpiryTimes;
 import dev.aside.load.ReadThrough;
 import dev.aside.management.CacheStatistics;
 import dev.aside.management.ReadPathMetrics;
 import dev.aside.near.NearCache;
+import dev.aside.near.NearKeys;
+import dev.aside.redis.EntryTtl;
 import dev.aside.redis.RedisOperationException;
 import dev.aside.redis.RedisStore;
 import dev.aside.resilience.FailurePolicy;
@@ -14,27 +17,49 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
+import javax.cache.configuration.MutableConfiguration;
 
 /** The read operations of a cache: {@code get}, {@code getAll} and {@code containsKey}. */
 final class Reads<K, V> {
-  private final CacheContext<K, V> context;
+  private final Runnable openCheck;
+  private final Arguments<K, V> arguments;
+  private final EntryCodec<K, V> entries;
   private final RedisStore store;
   private final NearCache<Object, V> near;
+  private final NearKeys<K> nearKeys;
+  private final boolean nearByKeyObject;
+  private final Function<byte[], V> decoder;
   private final FailurePolicy failures;
+  private final MutableConfiguration<K, V> configuration;
   private final CacheStatistics statistics;
   private final ReadPathMetrics readPath;
   private final ReadThrough<K, V> readThrough;
+  private final boolean readsThrough;
+  private final ExpiryTimes expiry;
   private final boolean touchesOnAccess;
 
-  Reads(CacheContext<K, V> context) {
-    this.context = Objects.requireNonNull(context);
-    this.store = context.store;
-    this.near = context.near;
-    this.failures = context.failures;
-    this.statistics = context.statistics;
-    this.readPath = context.readPath;
-    this.readThrough = context.readThrough;
-    this.touchesOnAccess = context.expiry.touchesOnAccess();
+  /** @param readThrough the read-through path, or null without a loader; {@code readsThrough}: whether misses take it */
+  Reads(Runnable openCheck, Arguments<K, V> arguments, EntryCodec<K, V> entries, RedisStore store,
+      NearCache<Object, V> near, NearKeys<K> nearKeys, FailurePolicy failures, MutableConfiguration<K, V> configuration,
+      CacheStatistics statistics, ReadPathMetrics readPath, ReadThrough<K, V> readThrough, boolean readsThrough,
+      ExpiryTimes expiry) {
+    this.openCheck = Objects.requireNonNull(openCheck);
+    this.arguments = Objects.requireNonNull(arguments);
+    this.entries = Objects.requireNonNull(entries);
+    this.store = Objects.requireNonNull(store);
+    this.near = near;
+    this.nearKeys = Objects.requireNonNull(nearKeys);
+    this.nearByKeyObject = nearKeys.byKeyObject();
+    this.decoder = entries.decoder();
+    this.failures = Objects.requireNonNull(failures);
+    this.configuration = Objects.requireNonNull(configuration);
+    this.statistics = Objects.requireNonNull(statistics);
+    this.readPath = Objects.requireNonNull(readPath);
+    this.readThrough = readThrough;
+    this.readsThrough = readsThrough && readThrough != null;
+    this.expiry = Objects.requireNonNull(expiry);
+    this.touchesOnAccess = expiry.touchesOnAccess();
   }
 
   /*
@@ -48,15 +73,16 @@ final class Reads<K, V> {
    */
   V get(K key) {
     if (near != null && key != null) {
-      boolean stats = context.statsOn();
+      boolean stats = configuration.isStatisticsEnabled();
       long start = stats ? NearCache.clockNanos() : 0;
-      V local = context.nearHit(key);
+      V local = nearHit(key);
       if (local != null) {
         if (touchesOnAccess) {
-          context.touch(key, context.redisKey(key));
+          touch(key, entries.redisKey(key));
         }
         if (stats) {
-          context.recordHitTime(NearCache.clockNanos() - start);
+          statistics.recordHits(1);
+          statistics.recordGetTimeNanos(NearCache.clockNanos() - start);
         }
         return local;
       }
@@ -66,11 +92,12 @@ final class Reads<K, V> {
 
   /** The rest of {@link #get} after a near-cache miss (or without a near cache): Redis, then the loader. */
   private V getFromRedis(K key) {
-    context.checkOpen();
-    context.requireKey(key);
-    long start = context.statsOn() ? System.nanoTime() : 0;
-    byte[] redisKey = context.redisKey(key);
-    NearCache.Reservation reservation = near == null ? null : near.reserve(context.nearKey(key));
+    openCheck.run();
+    arguments.requireKey(key);
+    boolean stats = configuration.isStatisticsEnabled();
+    long start = stats ? System.nanoTime() : 0;
+    byte[] redisKey = entries.redisKey(key);
+    NearCache.Reservation reservation = near == null ? null : near.reserve(nearKeys.of(key));
     boolean redisAnswers = failures.trusts(redisKey);
     byte[] bytes = null;
     long pttl = 0;
@@ -88,7 +115,7 @@ final class Reads<K, V> {
         redisAnswers = false;
       }
     }
-    V value = context.decode(bytes);
+    V value = entries.decode(bytes);
     if (reservation != null) {
       if (value != null) {
         near.fill(reservation, value, bytes, pttl);
@@ -97,22 +124,25 @@ final class Reads<K, V> {
       }
     }
     if (value != null) {
-      context.touch(key, redisKey);
-      context.recordHit(start);
-      if (context.isReadThrough()) {
+      touch(key, redisKey);
+      if (stats) {
+        statistics.recordHits(1);
+        statistics.recordGetTimeNanos(System.nanoTime() - start);
+      }
+      if (readsThrough) {
         readThrough.maybeRefresh(key, redisKey, bytes);
       }
       return value;
     }
-    if (context.statsOn()) {
+    if (stats) {
       statistics.recordMisses(1);
     }
     if (ValueFormat.isTombstone(bytes)) {
       readPath.recordNegativeHit();
-    } else if (context.isReadThrough()) {
+    } else if (readsThrough) {
       value = readThrough.load(key, redisKey, redisAnswers);
     }
-    if (context.statsOn()) {
+    if (stats) {
       statistics.recordGetTimeNanos(System.nanoTime() - start);
     }
     return value;
@@ -123,13 +153,13 @@ final class Reads<K, V> {
    * get() fills the near cache: a fill needs a reservation and the entry's TTL, which MGET lacks.
    */
   Map<K, V> getAll(Set<? extends K> keySet) {
-    context.checkOpen();
-    context.requireKeys(keySet);
+    openCheck.run();
+    arguments.requireKeys(keySet);
     long start = System.nanoTime();
     Map<K, V> result = new HashMap<>(keySet.size() * 4 / 3 + 1);
     List<K> keyList = near == null ? new ArrayList<>(keySet) : nearHits(keySet, result);
     int n = keyList.size();
-    List<byte[]> redisKeys = context.redisKeys(keyList);
+    List<byte[]> redisKeys = entries.redisKeys(keyList);
     List<byte[]> found;
     boolean redisAnswers = true;
     try {
@@ -141,19 +171,19 @@ final class Reads<K, V> {
     }
     int misses = 0;
     for (int i = 0; i < n; i++) {
-      V value = context.decode(found.get(i));
+      V value = entries.decode(found.get(i));
       if (value != null && failures.trusts(redisKeys.get(i))) {
-        context.touch(keyList.get(i), redisKeys.get(i));
+        touch(keyList.get(i), redisKeys.get(i));
         result.put(keyList.get(i), value);
       } else {
         misses++;
       }
     }
-    if (context.statsOn()) {
+    if (configuration.isStatisticsEnabled()) {
       statistics.recordHits(result.size());
       statistics.recordMisses(misses);
     }
-    if (context.isReadThrough() && misses > 0) {
+    if (readsThrough && misses > 0) {
       for (int i = 0; i < n; i++) {
         K key = keyList.get(i);
         if (result.containsKey(key)) {
@@ -170,7 +200,7 @@ final class Reads<K, V> {
         }
       }
     }
-    if (context.statsOn()) {
+    if (configuration.isStatisticsEnabled()) {
       statistics.recordGetTimeNanos(System.nanoTime() - start);
     }
     return result;
@@ -180,12 +210,12 @@ final class Reads<K, V> {
   private List<K> nearHits(Set<? extends K> keySet, Map<K, V> result) {
     List<K> others = new ArrayList<>(keySet.size());
     for (K key : keySet) {
-      V local = context.nearHit(key);
+      V local = nearHit(key);
       if (local == null) {
         others.add(key);
       } else {
         if (touchesOnAccess) {
-          context.touch(key, context.redisKey(key));
+          touch(key, entries.redisKey(key));
         }
         result.put(key, local);
       }
@@ -200,20 +230,62 @@ final class Reads<K, V> {
    * the near cache holds is contained: its bytes decoded when it was filled.
    */
   boolean containsKey(K key) {
-    context.checkOpen();
-    context.requireKey(key);
-    if (near != null && context.nearHolds(key)) {
+    openCheck.run();
+    arguments.requireKey(key);
+    if (near != null && nearHolds(key)) {
       return true;
     }
-    byte[] redisKey = context.redisKey(key);
+    byte[] redisKey = entries.redisKey(key);
     if (!failures.trusts(redisKey)) {
       return false;
     }
     try {
-      return context.decode(store.get(redisKey)) != null;
+      return entries.decode(store.get(redisKey)) != null;
     } catch (RedisOperationException e) {
       failures.readFailed(e);
       return false;
+    }
+  }
+
+  /**
+   * A value from the near cache, or null: absent, not live, or bytes that do not decode. A String key
+   * is passed as one: the JIT then knows its exact class inside the hash lookup and inlines its
+   * hashCode and equals, which a lookup by an Object key calls virtually.
+   */
+  private V nearHit(K key) {
+    NearCache.Hit<V> hit = nearByKeyObject && key instanceof String text ? near.get(text) : near.get(nearKeys.of(key));
+    return hit == null ? null : hit.value(decoder);
+  }
+
+  /** Whether the near cache holds a live entry for {@code key} (its bytes decoded when it was filled). */
+  private boolean nearHolds(K key) {
+    return (nearByKeyObject && key instanceof String text ? near.get(text) : near.get(nearKeys.of(key))) != null;
+  }
+
+  /*
+   * Applies the access TTL after a hit, when the policy asks for one. An access that expires the
+   * entry (a zero access duration) deletes it in Redis and drops this JVM's near entry at once, like
+   * an own write: the DEL is queued on the connection first, so a read that reserves after the drop
+   * reads after the deletion. Any other touch is a modification that Redis reports to every near
+   * cache, this one included.
+   */
+  private void touch(K key, byte[] redisKey) {
+    if (touchesOnAccess) {
+      EntryTtl ttl = expiry.access();
+      if (!ttl.isKeep()) {
+        store.expireAsync(redisKey, ttl);
+        if (ttl.isExpired() && near != null) {
+          near.invalidate(nearKeys.of(key));
+        }
+      }
+    }
+  }
+
+  /** An entry handed out by the iterator: a hit, and an access for expiry. */
+  void iterated(K key, byte[] redisKey) {
+    touch(key, redisKey);
+    if (configuration.isStatisticsEnabled()) {
+      statistics.recordHits(1);
     }
   }
 }

@@ -1,13 +1,11 @@
 package dev.aside.cache;
 
-import dev.aside.cache.CompareAndSet.Change;
+import dev.aside.cache.Mutations.Done;
 import dev.aside.event.EventDispatcher;
-import dev.aside.management.CacheStatistics;
 import dev.aside.near.NearCache;
 import dev.aside.redis.KeyLayout;
 import dev.aside.redis.RedisOperationException;
 import dev.aside.redis.RedisStore;
-import dev.aside.resilience.FailurePolicy;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -15,95 +13,79 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import javax.cache.event.EventType;
-import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CacheWriterException;
 
-/** The removal operations of a cache: removes, {@code removeAll}, {@code clear}, purge and the iterator's remove. */
+/**
+ * The removal operations of a cache: removes, {@code removeAll}, {@code clear}, purge and the
+ * iterator's remove. Single-entry removals are rows of {@link Operation} run by {@link Mutations}.
+ */
 final class Removals<K, V> {
-  private final CacheContext<K, V> context;
+  private static final int BATCH = 500;
+
+  private final Mutations<K, V> mutations;
+  private final Changes<K, V> changes;
+  private final Arguments<K, V> arguments;
+  private final EntryCodec<K, V> entries;
   private final RedisStore store;
   private final KeyLayout layout;
   private final NearCache<Object, V> near;
   private final EventDispatcher<K, V> events;
-  private final CacheStatistics statistics;
-  private final FailurePolicy failures;
-  private final CompareAndSet cas;
-  private final CacheWriter<K, V> writer;
+  private final WriterAdapter<K, V> writer;
+  private final Runnable openCheck;
 
-  Removals(CacheContext<K, V> context) {
-    this.context = Objects.requireNonNull(context);
-    this.store = context.store;
-    this.layout = context.layout;
-    this.near = context.near;
-    this.events = context.events;
-    this.statistics = context.statistics;
-    this.failures = context.failures;
-    this.cas = context.cas;
-    this.writer = context.writer;
+  Removals(Mutations<K, V> mutations, Changes<K, V> changes, Arguments<K, V> arguments, EntryCodec<K, V> entries,
+      RedisStore store, KeyLayout layout, NearCache<Object, V> near, EventDispatcher<K, V> events,
+      WriterAdapter<K, V> writer, Runnable openCheck) {
+    this.mutations = Objects.requireNonNull(mutations);
+    this.changes = Objects.requireNonNull(changes);
+    this.arguments = Objects.requireNonNull(arguments);
+    this.entries = Objects.requireNonNull(entries);
+    this.store = Objects.requireNonNull(store);
+    this.layout = Objects.requireNonNull(layout);
+    this.near = near;
+    this.events = Objects.requireNonNull(events);
+    this.writer = Objects.requireNonNull(writer);
+    this.openCheck = Objects.requireNonNull(openCheck);
   }
 
+  /** Without a REMOVED listener a plain {@code DEL}; with one, {@code GETDEL}, for the event's old value. */
   boolean remove(K key) {
-    context.checkOpen();
-    context.requireKey(key);
-    long start = System.nanoTime();
-    context.deleteThrough(key);
-    byte[] redisKey = context.writeKey(key);
-    boolean removed = false;
-    try {
-      if (events.hasListenersFor(EventType.REMOVED)) {
-        V old = context.decode(store.getAndDelete(redisKey));
-        removed = old != null;
-        if (removed) {
-          events.removed(key, old);
-        }
-      } else {
-        removed = store.delete(redisKey);
+    return mutations.applyOneCommand(Operation.REMOVE, key, null, null, (redisKey, none) -> {
+      if (!events.hasListenersFor(EventType.REMOVED)) {
+        boolean removed = store.delete(redisKey);
+        return new Done<V>(null, removed, removed);
       }
-    } catch (RedisOperationException e) {
-      failures.removalFailed(redisKey, e);
-    } finally {
-      context.nearInvalidate(key);
-    }
-    if (removed && context.statsOn()) {
-      context.recordRemoval(start);
-    }
-    return removed;
+      return getAndDelete(key, redisKey);
+    }).changed();
   }
 
   boolean remove(K key, V oldValue) {
-    context.checkOpen();
-    context.requireKey(key);
-    Objects.requireNonNull(oldValue, "oldValue");
-    long start = System.nanoTime();
-    byte[] redisKey = context.writeKey(key);
-    boolean[] present = new boolean[1];
-    boolean removed = false;
-    try {
-      removed = cas.run(redisKey, current -> context.ifCurrentEquals(current, oldValue, present, old -> {
-        context.deleteThrough(key);
-        return Change.delete(true, () -> events.removed(key, old));
-      }));
-    } catch (RedisOperationException e) {
-      failures.writeFailed(redisKey, e);
-    } finally {
-      context.nearInvalidate(key);
-    }
-    context.recordReadAndRemoval(present[0], removed, start);
-    return removed;
+    return mutations.applyDecision(Operation.REMOVE_IF_EQUALS, key, null, oldValue,
+        (current, none) -> changes.removeIfEquals(key, oldValue, current)).changed();
   }
 
   V getAndRemove(K key) {
-    context.checkOpen();
-    context.requireKey(key);
-    long start = System.nanoTime();
-    V old = removeReturningOld(key);
-    context.recordReadAndRemoval(old != null, old != null, start);
-    return old;
+    return mutations.applyOneCommand(Operation.GET_AND_REMOVE, key, null, null,
+        (redisKey, none) -> getAndDelete(key, redisKey)).answer();
+  }
+
+  /** {@code iterator().remove()}: a removal through the writer, with its event and statistics. */
+  void removeIterated(K key) {
+    mutations.applyOneCommand(Operation.REMOVE_ITERATED, key, null, null, (redisKey, none) -> getAndDelete(key, redisKey));
+  }
+
+  /** {@code GETDEL}, then the REMOVED event if there was a value. */
+  private Done<V> getAndDelete(K key, byte[] redisKey) {
+    V old = entries.decode(store.getAndDelete(redisKey));
+    if (old != null) {
+      events.removed(key, old);
+    }
+    return new Done<>(old, old != null, old != null);
   }
 
   void removeAll(Set<? extends K> keySet) {
-    context.checkOpen();
-    context.requireKeys(keySet);
+    openCheck.run();
+    arguments.requireKeys(keySet);
     CacheWriterException failure = removeBatch(new ArrayList<>(keySet));
     if (failure != null) {
       throw failure;
@@ -111,22 +93,22 @@ final class Removals<K, V> {
   }
 
   void removeAll() {
-    context.checkOpen();
+    openCheck.run();
     CacheWriterException failure = null;
     Iterator<byte[]> scan;
     try {
       scan = store.scan(layout.entryPattern());
     } catch (RedisOperationException e) {
-      failures.clearFailed(e);
+      mutations.clearFailed(e);
       return;
     }
     List<K> batch = new ArrayList<>();
     while (scan.hasNext()) {
-      K key = context.decodeKey(scan.next());
+      K key = entries.decodeKey(scan.next());
       if (key != null) {
         batch.add(key);
       }
-      if (batch.size() == 500 || !scan.hasNext()) {
+      if (batch.size() == BATCH || !scan.hasNext()) {
         CacheWriterException batchFailure = removeBatch(batch);
         failure = failure == null ? batchFailure : failure;
         batch = new ArrayList<>();
@@ -137,38 +119,35 @@ final class Removals<K, V> {
     }
   }
 
-  CacheWriterException removeBatch(List<K> batch) {
+  /** The writer deletes the batch first ({@code deleteAll}); keys it did not delete stay in the cache too. */
+  private CacheWriterException removeBatch(List<K> batch) {
     List<K> toRemove = new ArrayList<>(batch);
-    CacheWriterException failure = null;
-    if (context.isWriteThrough() && !toRemove.isEmpty()) {
-      Set<K> pending = new LinkedHashSet<>(toRemove);
-      try {
-        writer.deleteAll(pending);
-        pending.clear();
-      } catch (Exception e) {
-        failure = e instanceof CacheWriterException cwe ? cwe : new CacheWriterException("Exception in CacheWriter", e);
-      }
-      toRemove.removeAll(pending);
+    Set<K> pending = new LinkedHashSet<>();
+    if (writer.isEnabled()) {
+      pending.addAll(toRemove);
     }
+    CacheWriterException failure = writer.deleteAll(pending);
+    toRemove.removeAll(pending);
     removeFromRedis(toRemove);
     return failure;
   }
 
-  void removeFromRedis(List<K> toRemove) {
+  /** Pipelined {@code UNLINK}s, or {@code GETDEL}s when a REMOVED listener needs the old values. */
+  private void removeFromRedis(List<K> toRemove) {
     if (toRemove.isEmpty()) {
       return;
     }
     long start = System.nanoTime();
     List<byte[]> redisKeys = new ArrayList<>(toRemove.size());
     for (K key : toRemove) {
-      redisKeys.add(context.writeKey(key));
+      redisKeys.add(mutations.prepareWrite(key));
     }
     long removed = 0;
     try {
       if (events.hasListenersFor(EventType.REMOVED)) {
         List<byte[]> old = store.getAndDeleteAll(redisKeys);
         for (int i = 0; i < toRemove.size(); i++) {
-          V value = context.decode(old.get(i));
+          V value = entries.decode(old.get(i));
           if (old.get(i) != null) {
             removed++;
           }
@@ -180,22 +159,22 @@ final class Removals<K, V> {
         removed = store.deleteAll(redisKeys);
       }
     } catch (RedisOperationException e) {
-      redisKeys.forEach(k -> failures.removalFailed(k, e));
+      redisKeys.forEach(k -> mutations.removalFailed(k, e));
     } finally {
-      toRemove.forEach(context::nearInvalidate);
+      toRemove.forEach(mutations::nearInvalidate);
     }
-    if (context.statsOn() && removed > 0) {
-      statistics.recordRemovals(removed);
-      statistics.recordRemoveTimeNanos(System.nanoTime() - start);
+    if (mutations.countsStatistics() && removed > 0) {
+      mutations.statistics().recordRemovals(removed);
+      mutations.statistics().recordRemoveTimeNanos(System.nanoTime() - start);
     }
   }
 
   void clear() {
-    context.checkOpen();
+    openCheck.run();
     try {
       purge();
     } catch (RedisOperationException e) {
-      failures.clearFailed(e);
+      mutations.clearFailed(e);
     }
   }
 
@@ -205,36 +184,5 @@ final class Removals<K, V> {
       near.clear();
     }
     store.deleteMatching(layout.namespacePattern());
-  }
-
-  /** {@code iterator().remove()}: a removal through the writer, with its event and statistics. */
-  void removeIterated(K key) {
-    context.checkOpen();
-    long start = System.nanoTime();
-    V old = removeReturningOld(key);
-    if (old != null && context.statsOn()) {
-      context.recordRemoval(start);
-    }
-  }
-
-  /**
-   * Removes one entry and answers its previous value: the writer first, then {@code GETDEL}; a Redis
-   * failure is queued for replay; the REMOVED event follows a removal.
-   */
-  private V removeReturningOld(K key) {
-    context.deleteThrough(key);
-    byte[] redisKey = context.writeKey(key);
-    V old = null;
-    try {
-      old = context.decode(store.getAndDelete(redisKey));
-    } catch (RedisOperationException e) {
-      failures.removalFailed(redisKey, e);
-    } finally {
-      context.nearInvalidate(key);
-    }
-    if (old != null) {
-      events.removed(key, old);
-    }
-    return old;
   }
 }

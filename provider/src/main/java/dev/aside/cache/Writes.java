@@ -1,369 +1,230 @@
 package dev.aside.cache;
 
-import dev.aside.cache.CompareAndSet.Change;
-import dev.aside.codec.ValueCodec;
+import dev.aside.cache.Mutations.Done;
 import dev.aside.event.EventDispatcher;
 import dev.aside.expiry.ExpiryTimes;
-import dev.aside.load.ReadThrough;
-import dev.aside.management.CacheStatistics;
+import dev.aside.load.LoaderAdapter;
+import dev.aside.redis.EntryTtl;
+import dev.aside.redis.PutCondition;
 import dev.aside.redis.RedisOperationException;
 import dev.aside.redis.RedisStore;
 import dev.aside.redis.RedisStore.Outcome;
 import dev.aside.redis.RedisStore.PutResult;
-import dev.aside.redis.Ttl;
-import dev.aside.resilience.FailurePolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import javax.cache.Cache;
 import javax.cache.event.EventType;
-import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CacheWriterException;
+import javax.cache.integration.CompletionListener;
 
-/** The write operations of a cache: puts, replaces, and storing what {@code loadAll} loaded. */
+/**
+ * The write operations of a cache: puts, replaces, and storing what {@code loadAll} loaded. Each is
+ * its row in {@link Operation}, its one-command form and its decision ({@link Changes}); the rest is
+ * {@link Mutations}.
+ */
 final class Writes<K, V> {
-  private final CacheContext<K, V> context;
+  private final Mutations<K, V> mutations;
+  private final Changes<K, V> changes;
+  private final Arguments<K, V> arguments;
+  private final EntryCodec<K, V> entries;
   private final RedisStore store;
-  private final ValueCodec<V> values;
   private final ExpiryTimes expiry;
   private final EventDispatcher<K, V> events;
-  private final CacheStatistics statistics;
-  private final FailurePolicy failures;
-  private final CompareAndSet cas;
-  private final ReadThrough<K, V> readThrough;
-  private final CacheWriter<K, V> writer;
-  private final int maxValueBytes;
+  private final WriterAdapter<K, V> writer;
+  private final boolean tombstones;
+  private final Runnable openCheck;
 
-  Writes(CacheContext<K, V> context) {
-    this.context = Objects.requireNonNull(context);
-    this.store = context.store;
-    this.values = context.values;
-    this.expiry = context.expiry;
-    this.events = context.events;
-    this.statistics = context.statistics;
-    this.failures = context.failures;
-    this.cas = context.cas;
-    this.readThrough = context.readThrough;
-    this.writer = context.writer;
-    this.maxValueBytes = context.maxValueBytes;
+  Writes(Mutations<K, V> mutations, Changes<K, V> changes, Arguments<K, V> arguments, EntryCodec<K, V> entries,
+      RedisStore store, ExpiryTimes expiry, EventDispatcher<K, V> events, WriterAdapter<K, V> writer,
+      boolean tombstones, Runnable openCheck) {
+    this.mutations = Objects.requireNonNull(mutations);
+    this.changes = Objects.requireNonNull(changes);
+    this.arguments = Objects.requireNonNull(arguments);
+    this.entries = Objects.requireNonNull(entries);
+    this.store = Objects.requireNonNull(store);
+    this.expiry = Objects.requireNonNull(expiry);
+    this.events = Objects.requireNonNull(events);
+    this.writer = Objects.requireNonNull(writer);
+    this.tombstones = tombstones;
+    this.openCheck = Objects.requireNonNull(openCheck);
   }
 
   void put(K key, V value) {
-    context.checkOpen();
-    context.requireEntry(key, value);
-    long start = System.nanoTime();
-    context.writeThrough(key, value);
-    byte[] redisKey = context.writeKey(key);
-    byte[] bytes = context.encode(value);
-    boolean stored = false;
-    try {
-      if (expiry.isPredictable()) {
-        long single = expiry.anyWrite();
-        if (single != Long.MIN_VALUE && !events.hasListeners()) {
-          store.set(redisKey, bytes, single);
-          stored = true;
-        } else {
-          PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), 'A',
-              events.hasListenersFor(EventType.UPDATED));
-          context.publishWrite(key, value, result);
-          stored = result.outcome() != Outcome.UNCHANGED;
-        }
-      } else {
-        stored = cas.run(redisKey, current -> writeChange(key, value, bytes, current));
-      }
-    } catch (RedisOperationException e) {
-      failures.writeFailed(redisKey, e);
-    } finally {
-      context.nearInvalidate(key);
-    }
-    if (stored && context.statsOn()) {
-      context.recordPut(start);
-    }
+    mutations.apply(Operation.PUT, key, value, null, (redisKey, bytes) -> putOne(key, value, redisKey, bytes),
+        (current, bytes) -> changes.put(key, value, bytes, current));
   }
 
   V getAndPut(K key, V value) {
-    context.checkOpen();
-    context.requireEntry(key, value);
-    long start = System.nanoTime();
-    context.writeThrough(key, value);
-    byte[] redisKey = context.writeKey(key);
-    byte[] bytes = context.encode(value);
-    V old = null;
-    boolean stored = false;
-    try {
-      if (expiry.isPredictable()) {
-        PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), 'A', true);
-        old = context.decode(result.previous());
-        stored = result.outcome() != Outcome.UNCHANGED;
-        if (result.outcome() == Outcome.CREATED) {
-          events.created(key, value);
-        } else if (stored) {
-          context.publishUpdated(key, value, old);
-        }
+    return mutations.apply(Operation.GET_AND_PUT, key, value, null,
+        (redisKey, bytes) -> putScript(key, value, redisKey, bytes, PutCondition.ALWAYS, true),
+        (current, bytes) -> changes.put(key, value, bytes, current)).answer();
+  }
+
+  /** A put's one command: a plain {@code SET} when one TTL serves both cases and no listener needs to know which happened. */
+  private Done<V> putOne(K key, V value, byte[] redisKey, byte[] bytes) {
+    if (expiry.writesOneTtl() && !events.hasListeners()) {
+      store.set(redisKey, bytes, expiry.anyWrite());
+      return new Done<>(null, false, true);
+    }
+    return putScript(key, value, redisKey, bytes, PutCondition.ALWAYS, events.hasListenersFor(EventType.UPDATED));
+  }
+
+  /** {@code put.lua} with the policy's creation and update TTLs, then the CREATED or UPDATED event. */
+  private Done<V> putScript(K key, V value, byte[] redisKey, byte[] bytes, PutCondition condition,
+      boolean wantPrevious) {
+    PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), condition, wantPrevious);
+    V old = entries.decode(result.previous());
+    boolean stored = result.outcome() != Outcome.UNCHANGED;
+    if (result.outcome() == Outcome.CREATED) {
+      events.created(key, value);
+    } else if (stored) {
+      events.updated(key, value, old);
+    }
+    return new Done<>(old, old != null, stored);
+  }
+
+  boolean putIfAbsent(K key, V value) {
+    return mutations.apply(Operation.PUT_IF_ABSENT, key, value, null, (redisKey, bytes) -> {
+      EntryTtl ttl = expiry.creation();
+      boolean stored;
+      if (ttl.isExpired()) {
+        stored = false;
+      } else if (tombstones) {
+        // A tombstone counts as absent, which SET NX would not know.
+        stored = store.put(redisKey, bytes, ttl, EntryTtl.KEEP, PutCondition.IF_ABSENT, false).outcome()
+            == Outcome.CREATED;
       } else {
-        Object[] previous = new Object[1];
-        stored = cas.run(redisKey, current -> {
-          previous[0] = context.decode(current);
-          return writeChange(key, value, bytes, current);
-        });
-        @SuppressWarnings("unchecked")
-        V p = (V) previous[0];
-        old = p;
+        stored = store.setIfAbsent(redisKey, bytes, ttl);
       }
-    } catch (RedisOperationException e) {
-      failures.writeFailed(redisKey, e);
-    } finally {
-      context.nearInvalidate(key);
-    }
-    context.recordReadAndPut(old != null, stored, start);
-    return old;
+      if (stored) {
+        events.created(key, value);
+      }
+      return new Done<V>(null, !stored, stored);
+    }, (current, bytes) -> changes.putIfAbsent(key, value, bytes, current)).changed();
   }
 
-  /** The general-path decision of a put: create or update, with the TTL the policy gives for that case. */
-  Change<Boolean> writeChange(K key, V value, byte[] bytes, byte[] current) {
-    if (current == null) {
-      long ttl = expiry.creation();
-      return ttl == Ttl.EXPIRED ? Change.none(false) : Change.set(bytes, ttl, true, () -> events.created(key, value));
-    }
-    V old = context.decode(current);
-    return Change.set(bytes, expiry.update(), true, () -> context.publishUpdated(key, value, old));
+  boolean replace(K key, V value) {
+    return replace(key, value, false).changed();
   }
 
+  V getAndReplace(K key, V value) {
+    return replace(key, value, true).answer();
+  }
+
+  /** Replaces a present entry; the previous value is read back only when {@code wantOld} or a listener needs it. */
+  private Done<V> replace(K key, V value, boolean wantOld) {
+    return mutations.apply(Operation.REPLACE, key, value, null, (redisKey, bytes) -> {
+      PutResult result = store.put(redisKey, bytes, EntryTtl.EXPIRED, expiry.update(), PutCondition.IF_PRESENT,
+          wantOld || events.hasListenersFor(EventType.UPDATED));
+      boolean replaced = result.outcome() != Outcome.UNCHANGED;
+      V old = replaced ? entries.decode(result.previous()) : null;
+      if (replaced) {
+        events.updated(key, value, old);
+      }
+      return new Done<>(old, replaced, replaced);
+    }, (current, bytes) -> changes.replace(key, value, bytes, current));
+  }
+
+  boolean replace(K key, V oldValue, V newValue) {
+    return mutations.applyDecision(Operation.REPLACE_IF_EQUALS, key, newValue, oldValue,
+        (current, bytes) -> changes.replaceIfEquals(key, oldValue, newValue, bytes, current)).changed();
+  }
+
+  /*
+   * putAll: the writer gets the whole map first (writeAll), and entries it did not write stay out of
+   * the cache too. When one TTL serves every entry and no listener needs to know which entries were
+   * created, one pipelined SET per entry; otherwise each entry is a PUT_OF_BATCH mutation.
+   */
   void putAll(Map<? extends K, ? extends V> map) {
-    context.checkOpen();
+    openCheck.run();
     Objects.requireNonNull(map, "map");
     for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
-      context.requireEntry(entry.getKey(), entry.getValue());
+      arguments.requireEntry(entry.getKey(), entry.getValue());
     }
     long start = System.nanoTime();
     Map<K, V> toStore = new LinkedHashMap<>(map);
-    CacheWriterException failure = null;
-    if (context.isWriteThrough() && !toStore.isEmpty()) {
-      List<Cache.Entry<? extends K, ? extends V>> pending = new ArrayList<>();
+    List<Cache.Entry<? extends K, ? extends V>> pending = new ArrayList<>();
+    if (writer.isEnabled()) {
       toStore.forEach((k, v) -> pending.add(new AsideEntry<>(k, v)));
-      try {
-        writer.writeAll(pending);
-        pending.clear();
-      } catch (Exception e) {
-        failure = e instanceof CacheWriterException cwe ? cwe : new CacheWriterException("Exception in CacheWriter", e);
-      }
-      // Entries the writer did not write stay out of the cache too.
-      for (Cache.Entry<? extends K, ? extends V> unwritten : pending) {
-        toStore.remove(unwritten.getKey());
-      }
     }
+    CacheWriterException failure = writer.writeAll(pending);
+    for (Cache.Entry<? extends K, ? extends V> unwritten : pending) {
+      toStore.remove(unwritten.getKey());
+    }
+    List<byte[]> encoded = new ArrayList<>(toStore.size());
     for (V value : toStore.values()) {
-      context.encode(value);   // refuse an oversized value before anything is sent
+      encoded.add(entries.encode(value));   // refuse an oversized value before anything is sent
     }
-    try {
-      putAllToRedis(toStore);
-    } catch (RedisOperationException e) {
-      for (K key : toStore.keySet()) {
-        failures.writeFailed(context.redisKey(key), e);
-      }
-    } finally {
-      toStore.keySet().forEach(context::nearInvalidate);
+    if (expiry.writesOneTtl() && !events.hasListeners()) {
+      setAll(toStore, encoded);
+    } else {
+      toStore.forEach((key, value) -> mutations.apply(Operation.PUT_OF_BATCH, key, value, null,
+          (redisKey, bytes) -> putOne(key, value, redisKey, bytes),
+          (current, bytes) -> changes.put(key, value, bytes, current)));
     }
-    if (context.statsOn() && !toStore.isEmpty()) {
-      statistics.recordPutTimeNanos(System.nanoTime() - start);
+    if (mutations.countsStatistics() && !toStore.isEmpty()) {
+      mutations.statistics().recordPutTimeNanos(System.nanoTime() - start);
     }
     if (failure != null) {
       throw failure;
     }
   }
 
-  void putAllToRedis(Map<K, V> toStore) {
-    long single = expiry.anyWrite();
-    if (single != Long.MIN_VALUE && !events.hasListeners()) {
-      List<byte[]> redisKeys = new ArrayList<>(toStore.size());
-      List<byte[]> encoded = new ArrayList<>(toStore.size());
-      toStore.forEach((k, v) -> {
-        redisKeys.add(context.writeKey(k));
-        encoded.add(context.encode(v));
-      });
-      store.setAll(redisKeys, encoded, single);
-      if (context.statsOn()) {
-        statistics.recordPuts(toStore.size());
+  private void setAll(Map<K, V> toStore, List<byte[]> encoded) {
+    List<byte[]> redisKeys = new ArrayList<>(toStore.size());
+    for (K key : toStore.keySet()) {
+      redisKeys.add(mutations.prepareWrite(key));
+    }
+    try {
+      store.setAll(redisKeys, encoded, expiry.anyWrite());
+      if (mutations.countsStatistics()) {
+        mutations.statistics().recordPuts(toStore.size());
       }
-    } else {
-      for (Map.Entry<K, V> entry : toStore.entrySet()) {
-        K key = entry.getKey();
-        V value = entry.getValue();
-        byte[] redisKey = context.writeKey(key);
-        byte[] bytes = context.encode(value);
-        boolean stored;
-        if (expiry.isPredictable()) {
-          PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), 'A',
-              events.hasListenersFor(EventType.UPDATED));
-          context.publishWrite(key, value, result);
-          stored = result.outcome() != Outcome.UNCHANGED;
-        } else {
-          stored = cas.run(redisKey, current -> writeChange(key, value, bytes, current));
-        }
-        if (stored && context.statsOn()) {
-          statistics.recordPuts(1);
-        }
+    } catch (RedisOperationException e) {
+      for (byte[] redisKey : redisKeys) {
+        mutations.writeFailed(redisKey, e);
       }
+    } finally {
+      toStore.keySet().forEach(mutations::nearInvalidate);
     }
   }
 
-  boolean putIfAbsent(K key, V value) {
-    context.checkOpen();
-    context.requireEntry(key, value);
-    long start = System.nanoTime();
-    byte[] redisKey = context.writeKey(key);
-    byte[] bytes = context.encode(value);
-    boolean stored = false;
-    try {
-      if (expiry.isPredictable() && !context.isWriteThrough()) {
-        long ttl = expiry.creation();
-        if (readThrough != null && readThrough.cachesAbsence()) {
-          // A tombstone counts as absent, which SET NX would not know.
-          stored = ttl != Ttl.EXPIRED && store.put(redisKey, bytes, ttl, Ttl.KEEP, 'N', false).outcome() == Outcome.CREATED;
-        } else {
-          stored = ttl != Ttl.EXPIRED && store.setIfAbsent(redisKey, bytes, ttl);
-        }
-        if (stored) {
-          events.created(key, value);
-        }
-      } else {
-        stored = cas.run(redisKey, current -> {
-          if (current != null) {
-            return Change.none(false);
+  /** {@code loadAll}: in the background, loads the keys (all, or those absent) and stores what the loader found. */
+  void loadAll(Set<? extends K> keySet, boolean replaceExistingValues, CompletionListener done,
+      LoaderAdapter<K, V> loader, Reads<K, V> reads, Executor executor) {
+    executor.execute(() -> {
+      try {
+        List<K> toLoad = new ArrayList<>();
+        for (K key : keySet) {
+          if (replaceExistingValues || !reads.containsKey(key)) {
+            toLoad.add(key);
           }
-          context.writeThrough(key, value);
-          long ttl = expiry.creation();
-          return ttl == Ttl.EXPIRED ? Change.none(false) : Change.set(bytes, ttl, true, () -> events.created(key, value));
-        });
-      }
-    } catch (RedisOperationException e) {
-      failures.writeFailed(redisKey, e);
-    } finally {
-      context.nearInvalidate(key);
-    }
-    if (context.statsOn()) {
-      if (stored) {
-        statistics.recordPuts(1);
-        statistics.recordMisses(1);
-        statistics.recordPutTimeNanos(System.nanoTime() - start);
-      } else {
-        statistics.recordHits(1);
-      }
-    }
-    return stored;
-  }
-
-  boolean replace(K key, V value) {
-    return getAndReplace(key, value, false) != null;
-  }
-
-  V getAndReplace(K key, V value) {
-    return getAndReplace(key, value, true);
-  }
-
-  /** Replaces a present entry; returns its previous value (a stand-in non-null marker when not {@code wantOld}). */
-  @SuppressWarnings("unchecked")
-  V getAndReplace(K key, V value, boolean wantOld) {
-    context.checkOpen();
-    context.requireEntry(key, value);
-    long start = System.nanoTime();
-    byte[] redisKey = context.writeKey(key);
-    byte[] bytes = context.encode(value);
-    Object[] previous = new Object[1];
-    boolean replaced = false;
-    try {
-      if (expiry.isPredictable() && !context.isWriteThrough()) {
-        PutResult result = store.put(redisKey, bytes, Ttl.EXPIRED, expiry.update(), 'X',
-            wantOld || events.hasListenersFor(EventType.UPDATED));
-        replaced = result.outcome() != Outcome.UNCHANGED;
-        if (replaced) {
-          previous[0] = result.previous() == null ? null : context.decode(result.previous());
-          context.publishUpdated(key, value, (V) previous[0]);
         }
-      } else {
-        replaced = cas.run(redisKey, current -> {
-          if (current == null) {
-            return Change.none(false);
+        Map<? extends K, ? extends V> loaded = loader.loadAll(toLoad);
+        if (loaded != null) {
+          for (Map.Entry<? extends K, ? extends V> entry : loaded.entrySet()) {
+            if (entry.getKey() != null && entry.getValue() != null) {
+              storeLoaded(entry.getKey(), entry.getValue(), replaceExistingValues);
+            }
           }
-          V old = context.decode(current);
-          previous[0] = old;
-          context.writeThrough(key, value);
-          return Change.set(bytes, expiry.update(), true, () -> context.publishUpdated(key, value, old));
-        });
+        }
+        done.onCompletion();
+      } catch (Exception e) {
+        done.onException(e);
       }
-    } catch (RedisOperationException e) {
-      failures.writeFailed(redisKey, e);
-    } finally {
-      context.nearInvalidate(key);
-    }
-    context.recordReadAndPut(replaced, replaced, start);
-    if (!replaced) {
-      return null;
-    }
-    return wantOld ? (V) previous[0] : value;
-  }
-
-  boolean replace(K key, V oldValue, V newValue) {
-    context.checkOpen();
-    context.requireKey(key);
-    Objects.requireNonNull(oldValue, "oldValue");
-    Objects.requireNonNull(newValue, "newValue");
-    context.checkTypes(key, newValue);
-    long start = System.nanoTime();
-    byte[] redisKey = context.writeKey(key);
-    byte[] bytes = context.encode(newValue);
-    boolean[] present = new boolean[1];
-    boolean replaced = false;
-    try {
-      replaced = cas.run(redisKey, current -> context.ifCurrentEquals(current, oldValue, present, old -> {
-        context.writeThrough(key, newValue);
-        return Change.set(bytes, expiry.update(), true, () -> context.publishUpdated(key, newValue, old));
-      }));
-    } catch (RedisOperationException e) {
-      failures.writeFailed(redisKey, e);
-    } finally {
-      context.nearInvalidate(key);
-    }
-    context.recordReadAndPut(present[0], replaced, start);
-    return replaced;
+    });
   }
 
   /** Stores a value from {@code loadAll}: no writer call and no put statistics, since a load is not a put. */
-  void storeLoaded(K key, V value, boolean replace) {
-    byte[] redisKey = context.writeKey(key);
-    byte[] bytes = values.encode(value);
-    if (bytes.length > maxValueBytes) {
-      return;
-    }
-    try {
-      storeLoaded(key, value, redisKey, bytes, replace);
-    } catch (RedisOperationException e) {
-      failures.writeFailed(redisKey, e);
-    } finally {
-      context.nearInvalidate(key);
-    }
-  }
-
-  void storeLoaded(K key, V value, byte[] redisKey, byte[] bytes, boolean replace) {
-    if (expiry.isPredictable()) {
-      PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), replace ? 'A' : 'N',
-          events.hasListenersFor(EventType.UPDATED));
-      context.publishWrite(key, value, result);
-      return;
-    }
-    cas.run(redisKey, current -> {
-      if (current != null && !replace) {
-        return Change.none(null);
-      }
-      if (current == null) {
-        long ttl = expiry.creation();
-        return ttl == Ttl.EXPIRED ? Change.none(null)
-            : Change.set(bytes, ttl, null, () -> events.created(key, value));
-      }
-      V old = context.decode(current);
-      return Change.set(bytes, expiry.update(), null, () -> context.publishUpdated(key, value, old));
-    });
+  private void storeLoaded(K key, V value, boolean replace) {
+    mutations.apply(Operation.STORE_LOADED, key, value, null,
+        (redisKey, bytes) -> putScript(key, value, redisKey, bytes,
+            replace ? PutCondition.ALWAYS : PutCondition.IF_ABSENT, events.hasListenersFor(EventType.UPDATED)),
+        (current, bytes) -> changes.storeLoaded(key, value, replace, bytes, current));
   }
 }

@@ -1,6 +1,6 @@
 package dev.aside.expiry;
 
-import dev.aside.redis.Ttl;
+import dev.aside.redis.EntryTtl;
 import java.util.Objects;
 import java.util.Set;
 import javax.cache.expiry.AccessedExpiryPolicy;
@@ -12,7 +12,7 @@ import javax.cache.expiry.ModifiedExpiryPolicy;
 import javax.cache.expiry.TouchedExpiryPolicy;
 
 /**
- * The TTLs (in {@link Ttl} terms) that one cache's expiry policy asks for on creation, update and access.
+ * The TTLs ({@link EntryTtl}s) that one cache's expiry policy asks for on creation, update and access.
  *
  * <p>The JCache standard policies always answer the same, so their answers are read once and every
  * write can go to Redis in one command with both TTLs. Any other policy is asked only at the moment
@@ -28,9 +28,10 @@ public final class ExpiryTimes {
   private final ExpiryPolicy answering;
   private final double jitter;
   private final boolean predictable;
-  private final long creation;
-  private final long update;
-  private final long access;
+  private final EntryTtl creation;
+  private final EntryTtl update;
+  private final EntryTtl access;
+  private final boolean oneWriteTtl;
 
   public ExpiryTimes(ExpiryPolicy policy) {
     this.policy = Objects.requireNonNull(policy);
@@ -39,9 +40,11 @@ public final class ExpiryTimes {
     this.predictable = STANDARD.contains(inner.getClass());
     this.answering = predictable ? inner : policy;
     this.jitter = predictable && policy instanceof JitteredExpiryPolicy j ? j.jitter() : 0;
-    this.creation = predictable ? askCreation() : 0;
-    this.update = predictable ? askUpdate() : 0;
-    this.access = predictable ? askAccess() : 0;
+    this.creation = predictable ? askCreation() : null;
+    this.update = predictable ? askUpdate() : null;
+    this.access = predictable ? askAccess() : null;
+    this.oneWriteTtl = predictable && !creation.isExpired()
+        && (update.equals(creation) || (update.isKeep() && creation.isEternal()));
   }
 
   /** Whether the answers are fixed, so they may be computed before knowing if an entry exists. */
@@ -51,78 +54,84 @@ public final class ExpiryTimes {
 
   /** Whether reads may have to change an entry's TTL (always assumed for a custom policy). */
   public boolean touchesOnAccess() {
-    return !predictable || access != Ttl.KEEP;
+    return !predictable || !access.isKeep();
   }
 
   public ExpiryPolicy policy() {
     return policy;
   }
 
-  /** TTL of a new entry: positive, {@link Ttl#ETERNAL} or {@link Ttl#EXPIRED}. */
-  public long creation() {
-    return predictable ? JitteredExpiryPolicy.lengthen(creation, jitter) : askCreation();
+  /** TTL of a new entry: finite, {@link EntryTtl#ETERNAL} or {@link EntryTtl#EXPIRED}. */
+  public EntryTtl creation() {
+    return predictable ? lengthened(creation) : askCreation();
   }
 
-  /** TTL after an update: positive, {@link Ttl#ETERNAL}, {@link Ttl#EXPIRED} or {@link Ttl#KEEP}. */
-  public long update() {
-    return predictable ? JitteredExpiryPolicy.lengthen(update, jitter) : askUpdate();
+  /** TTL after an update: finite, {@link EntryTtl#ETERNAL}, {@link EntryTtl#EXPIRED} or {@link EntryTtl#KEEP}. */
+  public EntryTtl update() {
+    return predictable ? lengthened(update) : askUpdate();
   }
 
   /**
-   * For a predictable policy, the one TTL that serves a write whether it creates or updates the
-   * entry, so a plain {@code SET} is exact; {@link Long#MIN_VALUE} when creation and update differ.
+   * Whether one TTL serves a write whether it creates or updates the entry ({@link #anyWrite()}), so
+   * a plain {@code SET} is exact: a predictable policy whose creation and update answers agree.
    */
-  public long anyWrite() {
-    if (!predictable || creation == Ttl.EXPIRED) {
-      return Long.MIN_VALUE;
-    }
-    if (update == creation || (update == Ttl.KEEP && creation == Ttl.ETERNAL)) {
-      return JitteredExpiryPolicy.lengthen(update, jitter);
-    }
-    return Long.MIN_VALUE;
+  public boolean writesOneTtl() {
+    return oneWriteTtl;
   }
 
-  /** TTL after a read: positive, {@link Ttl#ETERNAL}, {@link Ttl#EXPIRED} or {@link Ttl#KEEP}. */
-  public long access() {
+  /** The one TTL of a write that may create or update; only when {@link #writesOneTtl()}. */
+  public EntryTtl anyWrite() {
+    if (!oneWriteTtl) {
+      throw new IllegalStateException("Creation and update TTLs differ");
+    }
+    return lengthened(update);
+  }
+
+  /** TTL after a read: finite, {@link EntryTtl#ETERNAL}, {@link EntryTtl#EXPIRED} or {@link EntryTtl#KEEP}. */
+  public EntryTtl access() {
     return predictable ? access : askAccess();
   }
 
-  private long askCreation() {
+  private EntryTtl lengthened(EntryTtl ttl) {
+    return jitter == 0 || !ttl.isFinite() ? ttl : EntryTtl.ofMillis(JitteredExpiryPolicy.lengthen(ttl.millis(), jitter));
+  }
+
+  private EntryTtl askCreation() {
     try {
       Duration d = answering.getExpiryForCreation();
-      return d == null ? Ttl.ETERNAL : toTtl(d);
+      return d == null ? EntryTtl.ETERNAL : toTtl(d);
     } catch (RuntimeException e) {
-      return Ttl.ETERNAL;
+      return EntryTtl.ETERNAL;
     }
   }
 
-  private long askUpdate() {
+  private EntryTtl askUpdate() {
     try {
       Duration d = answering.getExpiryForUpdate();
-      return d == null ? Ttl.KEEP : toTtl(d);
+      return d == null ? EntryTtl.KEEP : toTtl(d);
     } catch (RuntimeException e) {
-      return Ttl.KEEP;
+      return EntryTtl.KEEP;
     }
   }
 
-  private long askAccess() {
+  private EntryTtl askAccess() {
     try {
       Duration d = answering.getExpiryForAccess();
-      return d == null ? Ttl.KEEP : toTtl(d);
+      return d == null ? EntryTtl.KEEP : toTtl(d);
     } catch (RuntimeException e) {
-      return Ttl.KEEP;
+      return EntryTtl.KEEP;
     }
   }
 
   /** Converts a JCache duration to a TTL; sub-millisecond durations round up so they still expire, not vanish. */
-  public static long toTtl(Duration d) {
+  public static EntryTtl toTtl(Duration d) {
     if (d.isEternal()) {
-      return Ttl.ETERNAL;
+      return EntryTtl.ETERNAL;
     }
     if (d.isZero()) {
-      return Ttl.EXPIRED;
+      return EntryTtl.EXPIRED;
     }
     long nanos = d.getTimeUnit().toNanos(d.getDurationAmount());
-    return Math.max(1, (nanos + 999_999) / 1_000_000);
+    return EntryTtl.ofMillis(Math.max(1, (nanos + 999_999) / 1_000_000));
   }
 }

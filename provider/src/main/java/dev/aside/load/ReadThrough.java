@@ -1,5 +1,6 @@
 package dev.aside.load;
 
+import dev.aside.codec.MaxValueSize;
 import dev.aside.codec.ValueCodec;
 import dev.aside.codec.ValueFormat;
 import dev.aside.codec.ValueFormat.LoadInfo;
@@ -9,7 +10,7 @@ import dev.aside.redis.RedisStore;
 import dev.aside.redis.RedisStore.CasAction;
 import dev.aside.redis.RedisOperationException;
 import dev.aside.redis.RedisStore.LeaseReply;
-import dev.aside.redis.Ttl;
+import dev.aside.redis.EntryTtl;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
@@ -22,8 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import javax.cache.integration.CacheLoader;
-import javax.cache.integration.CacheLoaderException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +60,7 @@ public final class ReadThrough<K, V> {
   private static final long MAX_POLL_MILLIS = 50;
 
   private final RedisStore store;
-  private final CacheLoader<K, V> loader;
+  private final LoaderAdapter<K, V> loader;
   private final ValueCodec<V> values;
   private final Function<byte[], V> decode;
   private final ExpiryTimes expiry;
@@ -71,21 +70,22 @@ public final class ReadThrough<K, V> {
   private final boolean coalescing;
   private final long leaseTtl;
   private final long leaseWaitNanos;
-  private final long negativeTtl;
+  private final EntryTtl negativeTtl;
   private final double refreshBeta;
-  private final int maxValueBytes;
+  private final MaxValueSize maxValueSize;
   private final ConcurrentMap<ByteBuffer, Flight<V>> flights = new ConcurrentHashMap<>();
 
   /** The read-path settings of one cache. */
   public record Settings(boolean coalescing, Duration leaseTtl, Duration leaseWait, Duration negativeTtl,
-      double refreshAheadBeta, int maxValueBytes) {}
+      double refreshAheadBeta) {}
 
   /**
    * @param decode the cache's decoder: null for a tombstone or bytes that do not decode
    * @param onCreated publishes the CREATED event of a filled value
    */
-  public ReadThrough(RedisStore store, CacheLoader<K, V> loader, ValueCodec<V> values, Function<byte[], V> decode,
-      ExpiryTimes expiry, BiConsumer<K, V> onCreated, ReadPathMetrics metrics, Executor executor, Settings settings) {
+  public ReadThrough(RedisStore store, LoaderAdapter<K, V> loader, ValueCodec<V> values, MaxValueSize maxValueSize,
+      Function<byte[], V> decode, ExpiryTimes expiry, BiConsumer<K, V> onCreated, ReadPathMetrics metrics,
+      Executor executor, Settings settings) {
     this.store = Objects.requireNonNull(store);
     this.loader = Objects.requireNonNull(loader);
     this.values = Objects.requireNonNull(values);
@@ -97,9 +97,10 @@ public final class ReadThrough<K, V> {
     this.coalescing = settings.coalescing();
     this.leaseTtl = settings.leaseTtl().toMillis();
     this.leaseWaitNanos = settings.leaseWait().toNanos();
-    this.negativeTtl = settings.negativeTtl().toMillis();
+    long negativeMillis = settings.negativeTtl().toMillis();
+    this.negativeTtl = negativeMillis > 0 ? EntryTtl.ofMillis(negativeMillis) : EntryTtl.EXPIRED;
     this.refreshBeta = settings.refreshAheadBeta();
-    this.maxValueBytes = settings.maxValueBytes();
+    this.maxValueSize = Objects.requireNonNull(maxValueSize);
   }
 
   /** Whether writes must void leases (the cache calls {@link RedisStore#voidLeaseAsync} first). */
@@ -109,7 +110,7 @@ public final class ReadThrough<K, V> {
 
   /** Whether stored values may be tombstones. */
   public boolean cachesAbsence() {
-    return negativeTtl > 0;
+    return negativeTtl.isFinite();
   }
 
   /**
@@ -230,8 +231,8 @@ public final class ReadThrough<K, V> {
     long start = System.nanoTime();
     V loaded = callLoader(key);
     if (loaded != null) {
-      long ttl = expiry.creation();
-      byte[] repaired = ttl == Ttl.EXPIRED ? null : encode(loaded, start, ttl);
+      EntryTtl ttl = expiry.creation();
+      byte[] repaired = ttl.isExpired() ? null : encode(loaded, start, ttl);
       if (repaired != null) {
         try {
           store.compareAndSet(entryKey, bytes, CasAction.SET, repaired, ttl);
@@ -248,8 +249,8 @@ public final class ReadThrough<K, V> {
    * stale. A value too large to cache, or a Redis failure, leaves it uncached (the lease expires).
    */
   private boolean fillUnderLease(K key, byte[] entryKey, byte[] token, V value, long loadStart) {
-    long ttl = value == null ? negativeTtl : expiry.creation();
-    byte[] bytes = ttl == Ttl.EXPIRED ? null : value == null ? ValueFormat.tombstone() : encode(value, loadStart, ttl);
+    EntryTtl ttl = value == null ? negativeTtl : expiry.creation();
+    byte[] bytes = ttl.isExpired() ? null : value == null ? ValueFormat.tombstone() : encode(value, loadStart, ttl);
     if (bytes == null) {
       releaseQuietly(entryKey, token);
       return true;
@@ -272,8 +273,8 @@ public final class ReadThrough<K, V> {
   private V loadWithoutLease(K key, byte[] entryKey) {
     long start = System.nanoTime();
     V value = callLoader(key);
-    long ttl = value == null ? negativeTtl : expiry.creation();
-    byte[] bytes = ttl == Ttl.EXPIRED ? null : value == null ? ValueFormat.tombstone() : encode(value, start, ttl);
+    EntryTtl ttl = value == null ? negativeTtl : expiry.creation();
+    byte[] bytes = ttl.isExpired() ? null : value == null ? ValueFormat.tombstone() : encode(value, start, ttl);
     try {
       if (bytes != null && store.setIfAbsent(entryKey, bytes, ttl) && value != null) {
         onCreated.accept(key, value);
@@ -343,28 +344,21 @@ public final class ReadThrough<K, V> {
   }
 
   /** The bytes to cache, or null when the value is larger than the cache's maximum value size. */
-  private byte[] encode(V value, long loadStartNanos, long ttl) {
+  private byte[] encode(V value, long loadStartNanos, EntryTtl ttl) {
     byte[] bytes = values.encode(value);
-    if (bytes.length > maxValueBytes) {
-      log.warn("Not caching a loaded value of {} bytes: above max-value-size ({} bytes)", bytes.length, maxValueBytes);
+    if (!maxValueSize.admitsLoaded(bytes)) {
       return null;
     }
     if (refreshBeta == 0) {
       return bytes;
     }
     int loadMillis = (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStartNanos));
-    long expiresAt = ttl > 0 ? System.currentTimeMillis() + ttl : 0;
+    long expiresAt = ttl.isFinite() ? System.currentTimeMillis() + ttl.millis() : 0;
     return ValueFormat.withLoadInfo(bytes, loadMillis, expiresAt);
   }
 
   private V callLoader(K key) {
     metrics.recordLoad();
-    try {
-      return loader.load(key);
-    } catch (CacheLoaderException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new CacheLoaderException("Exception in CacheLoader for key " + key, e);
-    }
+    return loader.load(key);
   }
 }

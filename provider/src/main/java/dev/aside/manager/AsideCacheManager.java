@@ -1,18 +1,12 @@
 package dev.aside.manager;
 
 import dev.aside.cache.AsideCache;
-import dev.aside.codec.DeserializationFilter;
-import dev.aside.codec.KeyCodec;
-import dev.aside.codec.ValueCodec;
 import dev.aside.config.AsideConfiguration;
-import dev.aside.config.CacheSettings;
 import dev.aside.config.ConfigFile;
 import dev.aside.config.ConnectionSettings;
 import dev.aside.config.RedactedUri;
 import dev.aside.redis.KeyLayout;
 import dev.aside.near.InvalidationFeed;
-import dev.aside.near.NearCache;
-import dev.aside.near.NearCacheSettings;
 import dev.aside.redis.RedisConnections;
 import dev.aside.redis.RedisStore;
 import dev.aside.resilience.CircuitBreaker;
@@ -23,7 +17,6 @@ import dev.aside.management.MBeanRegistrar.MBeanKind;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,6 +58,7 @@ public final class AsideCacheManager implements CacheManager {
   private final InvalidationQueue invalidations;
   private final RedisHealth health;
   private final ExecutorService executor;
+  private final CacheFactory factory;
   private final Runnable onClose;
   private InvalidationFeed invalidationFeed;
   private final ConcurrentMap<String, AsideCache<?, ?>> caches = new ConcurrentHashMap<>();
@@ -92,6 +86,8 @@ public final class AsideCacheManager implements CacheManager {
       thread.setDaemon(true);
       return thread;
     });
+    this.factory = new CacheFactory(this, redactedUri, settings, configFile, classLoader, store, invalidations,
+        this::invalidationFeed, executor);
     log.info("Aside cache manager connected to {}", settings.redacted());
   }
 
@@ -104,48 +100,10 @@ public final class AsideCacheManager implements CacheManager {
       if (caches.containsKey(cacheName)) {
         throw new CacheException("A cache named " + cacheName + " already exists in " + redactedUri);
       }
-      AsideCache<K, V> cache = build(cacheName, configuration);
+      AsideCache<K, V> cache = factory.build(cacheName, configuration, () -> caches.remove(cacheName));
       caches.put(cacheName, cache);
       return cache;
     }
-  }
-
-  /** Builds a cache: configuration (code, then file) → codecs → key layout → the cache itself. */
-  private <K, V> AsideCache<K, V> build(String cacheName, Configuration<K, V> configuration) {
-    CacheSettings fileSettings = configFile != null ? configFile.settingsFor(cacheName) : CacheSettings.empty();
-    AsideConfiguration<K, V> config = fileSettings.applyTo(configuration);
-    List<String> allow = new ArrayList<>(settings.deserializationAllowlist());
-    allow.addAll(config.getDeserializationAllowlist());
-    DeserializationFilter filter = DeserializationFilter.of(allow, config.getKeyType(), config.getValueType());
-    KeyCodec<K> keys = new KeyCodec<>(config.getKeyType(), filter, classLoader);
-    ValueCodec<V> values = new ValueCodec<>(config.getValueType(), filter, classLoader);
-    KeyLayout layout = new KeyLayout(settings.prefix(), cacheName);
-    NearCache<Object, V> near = config.getNearCacheMaxEntries() == 0 ? null
-        : new NearCache<>(new NearCacheSettings(config.getNearCacheMaxEntries(), config.getNearCacheLifetime()),
-            invalidationFeed(), layout.namespace(), nearKeyOf(config.getKeyType(), keys, layout),
-            config.isStoreByValue());
-    return new AsideCache<>(cacheName, this, redactedUri, config, keys, values, layout, store, invalidations, near,
-        executor, () -> caches.remove(cacheName));
-  }
-
-  /**
-   * How an invalidated Redis key maps back to a near-cache key: the key object itself for simple
-   * key types (decoded with plain JDK parsing, safe on Lettuce's event loop), else the key text,
-   * so no user code (a key's readObject) ever runs there. Must match {@code AsideCache#nearKey}.
-   */
-  private static <K> java.util.function.Function<byte[], Object> nearKeyOf(Class<K> keyType, KeyCodec<K> keys,
-      KeyLayout layout) {
-    if (!KeyCodec.isSimpleType(keyType)) {
-      return layout::keyText;
-    }
-    return redisKey -> {
-      String text = layout.keyText(redisKey);
-      try {
-        return text == null ? null : keys.decode(text);
-      } catch (dev.aside.codec.UndecodableValueException e) {
-        return null;
-      }
-    };
   }
 
   /** The manager's one invalidation connection (client tracking), opened with the first near cache. */
@@ -191,7 +149,7 @@ public final class AsideCacheManager implements CacheManager {
       synchronized (caches) {
         cache = caches.get(cacheName);
         if (cache == null) {
-          cache = build(cacheName, new AsideConfiguration<>());
+          cache = factory.build(cacheName, new AsideConfiguration<>(), () -> caches.remove(cacheName));
           caches.put(cacheName, cache);
         }
       }

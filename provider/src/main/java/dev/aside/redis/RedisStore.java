@@ -86,7 +86,7 @@ public final class RedisStore {
     }
   }
 
-  /** An entry's bytes and its remaining TTL in ms ({@code -1}: none, {@code -2}: absent). */
+  /** An entry's bytes and its remaining TTL as {@code PTTL} answers it (see {@link Ttl}). */
   public record ValueAndTtl(byte[] value, long pttl) {}
 
   /** {@code GET} and {@code PTTL}, pipelined: what a near-cache fill needs to never outlive the entry. */
@@ -100,7 +100,7 @@ public final class RedisStore {
     } catch (RedisOperationException e) {
       if (e.getCause() instanceof RedisCommandExecutionException reply && String.valueOf(reply.getMessage())
           .startsWith("WRONGTYPE")) {
-        return new ValueAndTtl(WRONG_TYPE, -2);
+        return new ValueAndTtl(WRONG_TYPE, Ttl.ABSENT);
       }
       throw e;
     }
@@ -119,19 +119,17 @@ public final class RedisStore {
   }
 
   /** Applies an access TTL without waiting; ordered before this thread's next command. */
-  public void expireAsync(byte[] key, long ttl) {
-    if (!breaker.allowsRequest()) {
+  public void expireAsync(byte[] key, EntryTtl ttl) {
+    if (ttl.isKeep() || !breaker.allowsRequest()) {
       return;
     }
     RedisFuture<?> future;
-    if (ttl > 0) {
-      future = redis.pexpire(key, ttl);
-    } else if (ttl == Ttl.ETERNAL) {
+    if (ttl.isFinite()) {
+      future = redis.pexpire(key, ttl.millis());
+    } else if (ttl.isEternal()) {
       future = redis.persist(key);
-    } else if (ttl == Ttl.EXPIRED) {
-      future = redis.del(key);
     } else {
-      return;
+      future = redis.del(key);
     }
     future.exceptionally(failure -> {
       log.debug("Could not apply an access TTL: {}", failure.toString());
@@ -140,12 +138,12 @@ public final class RedisStore {
   }
 
   /** Unconditional write. */
-  public void set(byte[] key, byte[] value, long ttl) {
+  public void set(byte[] key, byte[] value, EntryTtl ttl) {
     call(() -> redis.set(key, value, setArgs(ttl)), "SET");
   }
 
   /** Unconditional writes of many entries, pipelined. */
-  public void setAll(List<byte[]> keys, List<byte[]> values, long ttl) {
+  public void setAll(List<byte[]> keys, List<byte[]> values, EntryTtl ttl) {
     SetArgs args = setArgs(ttl);
     checkBreaker("SET");
     List<RedisFuture<String>> futures = new ArrayList<>(keys.size());
@@ -156,30 +154,27 @@ public final class RedisStore {
   }
 
   /** Writes only if absent ({@code SET NX}); true when written. */
-  public boolean setIfAbsent(byte[] key, byte[] value, long ttl) {
+  public boolean setIfAbsent(byte[] key, byte[] value, EntryTtl ttl) {
     return "OK".equals(call(() -> redis.set(key, value, setArgs(ttl).nx()), "SET NX"));
   }
 
-  /**
-   * Writes one entry with a TTL chosen by whether it exists ({@code put.lua}).
-   *
-   * @param condition {@code 'A'} always, {@code 'N'} only if absent, {@code 'X'} only if present
-   */
-  public PutResult put(byte[] key, byte[] value, long createTtl, long updateTtl, char condition, boolean wantPrevious) {
+  /** Writes one entry with a TTL chosen by whether it exists, if {@code condition} holds ({@code put.lua}). */
+  public PutResult put(byte[] key, byte[] value, EntryTtl createTtl, EntryTtl updateTtl, PutCondition condition,
+      boolean wantPrevious) {
     List<Object> reply = call(() -> putScript.run(redis, ScriptOutputType.MULTI, new byte[][] {key},
-        value, Script.ascii(Long.toString(createTtl)), Script.ascii(Long.toString(updateTtl)),
-        new byte[] {(byte) condition}, new byte[] {(byte) (wantPrevious ? '1' : '0')}), "put.lua");
+        value, Script.ascii(createTtl.scriptArgument()), Script.ascii(updateTtl.scriptArgument()),
+        new byte[] {condition.code()}, new byte[] {(byte) (wantPrevious ? '1' : '0')}), "put.lua");
     Outcome outcome = Outcome.values()[((Long) reply.get(0)).intValue()];
     byte[] previous = reply.size() > 1 ? (byte[]) reply.get(1) : null;
     return new PutResult(outcome, previous);
   }
 
   /** Applies {@code action} only if the entry still holds {@code expected} (null: still absent). */
-  public boolean compareAndSet(byte[] key, byte[] expected, CasAction action, byte[] value, long ttl) {
+  public boolean compareAndSet(byte[] key, byte[] expected, CasAction action, byte[] value, EntryTtl ttl) {
     byte[] actionCode = {(byte) (action == CasAction.SET ? 'S' : action == CasAction.DELETE ? 'D' : 'T')};
     Long applied = call(() -> casScript.run(redis, ScriptOutputType.INTEGER, new byte[][] {key},
         expected == null ? EMPTY : expected, actionCode, value == null ? EMPTY : value,
-        Script.ascii(Long.toString(ttl))), "cas.lua");
+        Script.ascii(ttl.scriptArgument())), "cas.lua");
     return applied == 1L;
   }
 
@@ -284,9 +279,9 @@ public final class RedisStore {
   }
 
   /** Stores a loaded value only while {@code token} still holds the lease ({@code fill.lua}). */
-  public boolean fill(byte[] entryKey, byte[] token, byte[] value, long ttl) {
+  public boolean fill(byte[] entryKey, byte[] token, byte[] value, EntryTtl ttl) {
     Long stored = call(() -> fillScript.run(redis, ScriptOutputType.INTEGER,
-        new byte[][] {entryKey, KeyLayout.leaseKey(entryKey)}, token, value, Script.ascii(Long.toString(ttl))),
+        new byte[][] {entryKey, KeyLayout.leaseKey(entryKey)}, token, value, Script.ascii(ttl.scriptArgument())),
         "fill.lua");
     return stored == 1L;
   }
@@ -317,11 +312,12 @@ public final class RedisStore {
     return ScanIterator.scan(connection.sync(), ScanArgs.Builder.matches(pattern).limit(SCAN_BATCH));
   }
 
-  private static SetArgs setArgs(long ttl) {
+  /* EXPIRED is never sent as a SET: callers do not create an entry that expires at once. */
+  private static SetArgs setArgs(EntryTtl ttl) {
     SetArgs args = new SetArgs();
-    if (ttl > 0) {
-      args.px(ttl);
-    } else if (ttl == Ttl.KEEP) {
+    if (ttl.isFinite()) {
+      args.px(ttl.millis());
+    } else if (ttl.isKeep()) {
       args.keepttl();
     }
     return args;

@@ -1,17 +1,16 @@
 package dev.aside.redis;
 
 /**
- * TTL arguments understood by {@link RedisStore} and its scripts, in milliseconds.
- *
- * <p>A positive number expires the entry after that many milliseconds; the constants below carry
- * the other outcomes of a JCache {@code ExpiryPolicy}.
+ * An entry's remaining time to live as Redis reports it ({@code PTTL}), in milliseconds: a positive
+ * number, or one of the constants below. What a write does to a TTL is an {@link EntryTtl}, never
+ * one of these numbers.
  */
 public final class Ttl {
-  /** Keep whatever TTL the entry has ({@code KEEPTTL}); a new entry gets none. */
-  public static final long KEEP = -2;
-  /** The entry never expires. */
+  /** The entry exists and never expires ({@code PTTL} answers -1). */
   public static final long ETERNAL = -1;
-  /** The entry is expired at once: not created, or deleted. */
+  /** The entry does not exist ({@code PTTL} answers -2). */
+  public static final long ABSENT = -2;
+  /** No time left: the entry expires now. */
   public static final long EXPIRED = 0;
 
   private Ttl() {}

@@ -1,0 +1,51 @@
+package dev.aside.near;
+
+import dev.aside.codec.KeyCodec;
+import dev.aside.codec.UndecodableValueException;
+import dev.aside.redis.KeyLayout;
+import java.util.Objects;
+
+/**
+ * How one cache's keys map to its near cache's keys, both ways: a cache key to the near key it is
+ * looked up and invalidated by ({@link #of}), and an invalidated Redis key back to that near key
+ * ({@link #ofRedisKey}, the near cache's {@code keyOf}).
+ *
+ * <p>A key of a simple type (string, number, boolean, character, UUID) is its own near key: it is
+ * decoded back with plain JDK parsing, which is safe on Lettuce's event loop. Any other key is
+ * represented by its encoded text, so no user code (a key's {@code readObject}) ever runs on the
+ * event loop. Both directions must agree, or an invalidation would miss its entry.
+ */
+public final class NearKeys<K> {
+  private final KeyCodec<K> keys;
+  private final KeyLayout layout;
+  private final boolean byKeyObject;
+
+  public NearKeys(Class<K> keyType, KeyCodec<K> keys, KeyLayout layout) {
+    this.keys = Objects.requireNonNull(keys);
+    this.layout = Objects.requireNonNull(layout);
+    this.byKeyObject = KeyCodec.isSimpleType(Objects.requireNonNull(keyType));
+  }
+
+  /** Whether near keys are the cache keys themselves (a simple key type), not their text. */
+  public boolean byKeyObject() {
+    return byKeyObject;
+  }
+
+  /** The near key of a cache key. */
+  public Object of(K key) {
+    return byKeyObject ? key : keys.encode(key);
+  }
+
+  /** The near key an invalidated Redis key names, or null for a key of no entry (a companion, or undecodable). */
+  public Object ofRedisKey(byte[] redisKey) {
+    String text = layout.keyText(redisKey);
+    if (text == null || !byKeyObject) {
+      return text;
+    }
+    try {
+      return keys.decode(text);
+    } catch (UndecodableValueException e) {
+      return null;
+    }
+  }
+}
