@@ -72,6 +72,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     this.manager = Objects.requireNonNull(manager);
     this.managerUriForJmx = Objects.requireNonNull(managerUriForJmx);
     this.onClose = Objects.requireNonNull(onClose);
+    // Assembled with this cache, the source of the parts' events; none is published before this constructor returns.
     CacheParts<K, V> p = assembly.apply(this);
     this.parts = p;
     this.name = p.name();
