@@ -83,9 +83,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     Mutations<K, V> mutations = new Mutations<>(name, openCheck, arguments, p.entries(), p.store(), p.expiry(),
         p.writer(), p.failures(), p.readThrough(), p.near(), p.nearKeys(), config, p.statistics());
     this.reads = new Reads<>(openCheck, arguments, p.entries(), p.store(), p.near(), p.nearKeys(), p.failures(), config,
-        p.statistics(), p.readPath(), p.readThrough(), p.isReadThrough(), p.expiry());
+        p.statistics(), p.readPath(), p.readThrough(), p.isReadThrough() ? p.loader() : null, p.expiry());
     this.writes = new Writes<>(mutations, changes, arguments, p.entries(), p.store(), p.expiry(), p.events(),
-        p.writer(), p.readThrough() != null && p.readThrough().cachesAbsence(), openCheck);
+        p.writer(), p.readThrough().cachesAbsence(), openCheck);
     this.removals = new Removals<>(mutations, changes, arguments, p.entries(), p.store(), p.layout(), p.near(),
         p.events(), p.writer(), openCheck);
     this.processing = new Processing<>(mutations, changes, arguments, p.entries(),
@@ -112,6 +112,22 @@ public final class AsideCache<K, V> implements Cache<K, V> {
   @Override
   public V get(K key) {
     return reads.get(key);
+  }
+
+  /**
+   * The value of {@code key}, or on a miss the value {@code loader} returns for it, loaded the way a
+   * read-through cache loads (the cache-aside article's {@code GetUser(id, dbFetch)}, Caffeine's
+   * {@code get(key, mappingFunction)}): concurrent misses of the key share one call in this JVM and,
+   * with a Redis lease, across JVMs; the value is stored under the lease, so a write or removal
+   * made meanwhile through Aside wins over it; {@code null} caches nothing, or a tombstone with
+   * {@code negative-ttl}; with Redis failing the loader answers and nothing is cached. Works on any
+   * cache, read-through or not; statistics and the CREATED event are those of a read-through load.
+   *
+   * @throws CacheLoaderException wrapping what {@code loader} threw (the same exception reaches every
+   *     caller that shared the load)
+   */
+  public V get(K key, Function<? super K, ? extends V> loader) {
+    return reads.get(key, loader);
   }
 
   @Override

@@ -22,7 +22,7 @@ import java.util.concurrent.Executor;
  * @param configuration the cache's own configuration (a copy of the caller's, with file settings applied)
  * @param loader the cache's loader, wrapped once; null when it has none
  * @param writer the cache's writer, wrapped once (a disabled one when the cache is not write-through)
- * @param readThrough the read-through path; null without a loader
+ * @param readThrough the read-through path, taken by misses with the cache's loader or a caller's
  * @param near the near cache; null when the cache has none
  * @param nearKeys the near-cache key mapping (used only with a near cache)
  */
@@ -37,6 +37,7 @@ public record CacheParts<K, V>(String name, AsideConfiguration<K, V> configurati
     Objects.requireNonNull(layout);
     Objects.requireNonNull(store);
     Objects.requireNonNull(expiry);
+    Objects.requireNonNull(readThrough);
     Objects.requireNonNull(writer);
     Objects.requireNonNull(events);
     Objects.requireNonNull(statistics);

@@ -82,7 +82,7 @@ final class Mutations<K, V> {
     this.failures = Objects.requireNonNull(failures);
     this.near = near;
     this.nearKeys = Objects.requireNonNull(nearKeys);
-    this.voidsLeases = readThrough != null && readThrough.usesLeases();
+    this.voidsLeases = readThrough.usesLeases();
     this.configuration = Objects.requireNonNull(configuration);
     this.statistics = Objects.requireNonNull(statistics);
     this.cas = new CompareAndSet(store, this::voidLease, cacheName);

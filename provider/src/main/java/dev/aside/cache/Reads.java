@@ -2,6 +2,7 @@ package dev.aside.cache;
 
 import dev.aside.codec.ValueFormat;
 import dev.aside.expiry.ExpiryTimes;
+import dev.aside.load.LoaderAdapter;
 import dev.aside.load.ReadThrough;
 import dev.aside.management.CacheStatistics;
 import dev.aside.management.ReadPathMetrics;
@@ -35,14 +36,15 @@ final class Reads<K, V> {
   private final CacheStatistics statistics;
   private final ReadPathMetrics readPath;
   private final ReadThrough<K, V> readThrough;
-  private final boolean readsThrough;
+  /** The cache's own loader when it is read-through, else null: misses of get() and getAll() stay misses. */
+  private final LoaderAdapter<K, V> readThroughLoader;
   private final ExpiryTimes expiry;
   private final boolean touchesOnAccess;
 
-  /** @param readThrough the read-through path, or null without a loader; {@code readsThrough}: whether misses take it */
+  /** @param readThroughLoader the cache's loader if misses go to it (a read-through cache), else null */
   Reads(Runnable openCheck, Arguments<K, V> arguments, EntryCodec<K, V> entries, RedisStore store,
       NearCache<Object, V> near, NearKeys<K> nearKeys, FailurePolicy failures, MutableConfiguration<K, V> configuration,
-      CacheStatistics statistics, ReadPathMetrics readPath, ReadThrough<K, V> readThrough, boolean readsThrough,
+      CacheStatistics statistics, ReadPathMetrics readPath, ReadThrough<K, V> readThrough, LoaderAdapter<K, V> readThroughLoader,
       ExpiryTimes expiry) {
     this.openCheck = Objects.requireNonNull(openCheck);
     this.arguments = Objects.requireNonNull(arguments);
@@ -56,8 +58,8 @@ final class Reads<K, V> {
     this.configuration = Objects.requireNonNull(configuration);
     this.statistics = Objects.requireNonNull(statistics);
     this.readPath = Objects.requireNonNull(readPath);
-    this.readThrough = readThrough;
-    this.readsThrough = readsThrough && readThrough != null;
+    this.readThrough = Objects.requireNonNull(readThrough);
+    this.readThroughLoader = readThroughLoader;
     this.expiry = Objects.requireNonNull(expiry);
     this.touchesOnAccess = expiry.touchesOnAccess();
   }
@@ -72,6 +74,23 @@ final class Reads<K, V> {
    * than the hit it would otherwise dominate.
    */
   V get(K key) {
+    V local = nearGet(key);
+    return local != null ? local : getFromRedis(key, readThroughLoader);
+  }
+
+  /**
+   * {@link #get}, with {@code loader} answering a miss through the whole read path (coalescing in
+   * and across JVMs, the lease-protected fill, negative caching, refresh-ahead, fail-open), whether
+   * or not the cache is read-through. The adapter is made only after a near miss, off the hit path.
+   */
+  V get(K key, Function<? super K, ? extends V> loader) {
+    Objects.requireNonNull(loader, "loader");
+    V local = nearGet(key);
+    return local != null ? local : getFromRedis(key, LoaderAdapter.of(loader));
+  }
+
+  /** A near-cache hit with its statistics and access touch, or null (no near cache, a null key, a miss). */
+  private V nearGet(K key) {
     if (near != null && key != null) {
       boolean stats = configuration.isStatisticsEnabled();
       long start = stats ? NearCache.clockNanos() : 0;
@@ -87,11 +106,11 @@ final class Reads<K, V> {
         return local;
       }
     }
-    return getFromRedis(key);
+    return null;
   }
 
-  /** The rest of {@link #get} after a near-cache miss (or without a near cache): Redis, then the loader. */
-  private V getFromRedis(K key) {
+  /** The rest of {@link #get} after a near-cache miss (or without a near cache): Redis, then {@code loader} if any. */
+  private V getFromRedis(K key, LoaderAdapter<K, V> loader) {
     openCheck.run();
     arguments.requireKey(key);
     boolean stats = configuration.isStatisticsEnabled();
@@ -129,8 +148,8 @@ final class Reads<K, V> {
         statistics.recordHits(1);
         statistics.recordGetTimeNanos(System.nanoTime() - start);
       }
-      if (readsThrough) {
-        readThrough.maybeRefresh(key, redisKey, bytes);
+      if (loader != null && readThrough.refreshesAhead()) {
+        readThrough.maybeRefresh(key, redisKey, bytes, loader);
       }
       return value;
     }
@@ -139,8 +158,8 @@ final class Reads<K, V> {
     }
     if (ValueFormat.isTombstone(bytes)) {
       readPath.recordNegativeHit();
-    } else if (readsThrough) {
-      value = readThrough.load(key, redisKey, redisAnswers);
+    } else if (loader != null) {
+      value = readThrough.load(key, redisKey, redisAnswers, loader);
     }
     if (stats) {
       statistics.recordGetTimeNanos(System.nanoTime() - start);
@@ -183,7 +202,7 @@ final class Reads<K, V> {
       statistics.recordHits(result.size());
       statistics.recordMisses(misses);
     }
-    if (readsThrough && misses > 0) {
+    if (readThroughLoader != null && misses > 0) {
       for (int i = 0; i < n; i++) {
         K key = keyList.get(i);
         if (result.containsKey(key)) {
@@ -194,7 +213,7 @@ final class Reads<K, V> {
           readPath.recordNegativeHit();
           continue;
         }
-        V value = readThrough.load(key, redisKeys.get(i), trusted);
+        V value = readThrough.load(key, redisKeys.get(i), trusted, readThroughLoader);
         if (value != null) {
           result.put(key, value);
         }

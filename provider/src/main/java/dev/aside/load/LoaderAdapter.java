@@ -2,8 +2,10 @@ package dev.aside.load;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheLoaderException;
 import org.slf4j.Logger;
@@ -21,6 +23,29 @@ public final class LoaderAdapter<K, V> implements Closeable {
 
   public LoaderAdapter(CacheLoader<K, V> loader) {
     this.loader = Objects.requireNonNull(loader);
+  }
+
+  /**
+   * A caller's per-call loader ({@code AsideCache.get(key, loader)}), wrapped like a cache's: what
+   * the function throws reaches the caller as a {@link CacheLoaderException} with it as the cause.
+   */
+  public static <K, V> LoaderAdapter<K, V> of(Function<? super K, ? extends V> function) {
+    Objects.requireNonNull(function, "loader");
+    return new LoaderAdapter<>(new CacheLoader<K, V>() {
+      @Override
+      public V load(K key) {
+        return function.apply(key);
+      }
+
+      @Override
+      public Map<K, V> loadAll(Iterable<? extends K> keys) {
+        Map<K, V> out = new HashMap<>();
+        for (K key : keys) {
+          out.put(key, function.apply(key));
+        }
+        return out;
+      }
+    });
   }
 
   /** The loader's value for {@code key}, or null. */

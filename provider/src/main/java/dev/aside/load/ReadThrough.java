@@ -60,7 +60,6 @@ public final class ReadThrough<K, V> {
   private static final long MAX_POLL_MILLIS = 50;
 
   private final RedisStore store;
-  private final LoaderAdapter<K, V> loader;
   private final ValueCodec<V> values;
   private final Function<byte[], V> decode;
   private final ExpiryTimes expiry;
@@ -83,11 +82,10 @@ public final class ReadThrough<K, V> {
    * @param decode the cache's decoder: null for a tombstone or bytes that do not decode
    * @param onCreated publishes the CREATED event of a filled value
    */
-  public ReadThrough(RedisStore store, LoaderAdapter<K, V> loader, ValueCodec<V> values, MaxValueSize maxValueSize,
+  public ReadThrough(RedisStore store, ValueCodec<V> values, MaxValueSize maxValueSize,
       Function<byte[], V> decode, ExpiryTimes expiry, BiConsumer<K, V> onCreated, ReadPathMetrics metrics,
       Executor executor, Settings settings) {
     this.store = Objects.requireNonNull(store);
-    this.loader = Objects.requireNonNull(loader);
     this.values = Objects.requireNonNull(values);
     this.decode = Objects.requireNonNull(decode);
     this.expiry = Objects.requireNonNull(expiry);
@@ -113,14 +111,21 @@ public final class ReadThrough<K, V> {
     return negativeTtl.isFinite();
   }
 
+  /** Whether a hit may start a refresh-ahead ({@link #maybeRefresh}). */
+  public boolean refreshesAhead() {
+    return refreshBeta != 0 && usesLeases();
+  }
+
   /**
-   * Answers a miss of {@code key}: joins this JVM's open flight for the key, or runs one. When
-   * Redis is failing or not trusted for this key ({@code redisAnswers} false), the flight calls the
-   * loader and caches nothing; concurrent misses still share that call.
+   * Answers a miss of {@code key} with {@code loader} (the cache's, or a caller's per-call loader):
+   * joins this JVM's open flight for the key, or runs one. A flight is per key, not per loader, so
+   * concurrent misses share one load whichever loader each brought. When Redis is failing or not
+   * trusted for this key ({@code redisAnswers} false), the flight calls the loader and caches
+   * nothing; concurrent misses still share that call.
    */
-  public V load(K key, byte[] entryKey, boolean redisAnswers) {
+  public V load(K key, byte[] entryKey, boolean redisAnswers, LoaderAdapter<K, V> loader) {
     if (!coalescing) {
-      return redisAnswers ? fly(key, entryKey, new Flight<>(() -> {})) : callLoader(key);
+      return redisAnswers ? fly(key, entryKey, new Flight<>(() -> {}), loader) : callLoader(key, loader);
     }
     ByteBuffer id = ByteBuffer.wrap(entryKey);
     while (true) {
@@ -128,7 +133,7 @@ public final class ReadThrough<K, V> {
       Flight<V> running = flights.putIfAbsent(id, flight);
       if (running == null) {
         try {
-          V value = redisAnswers ? fly(key, entryKey, flight) : callLoader(key);
+          V value = redisAnswers ? fly(key, entryKey, flight, loader) : callLoader(key, loader);
           flight.complete(value);
           return value;
         } catch (RuntimeException e) {
@@ -152,10 +157,10 @@ public final class ReadThrough<K, V> {
   }
 
   /** One flight: find the entry, or load it under the lease, or wait for another JVM's fill. */
-  private V fly(K key, byte[] entryKey, Flight<V> flight) {
+  private V fly(K key, byte[] entryKey, Flight<V> flight, LoaderAdapter<K, V> loader) {
     if (leaseTtl == 0) {
       flight.close();
-      return loadWithoutLease(key, entryKey);
+      return loadWithoutLease(key, entryKey, loader);
     }
     long deadline = System.nanoTime() + leaseWaitNanos;
     long pollMillis = 1;
@@ -169,7 +174,7 @@ public final class ReadThrough<K, V> {
         reply = store.leaseOrGet(entryKey, token, leaseTtl);
       } catch (RedisOperationException e) {
         metrics.recordFailedRead();
-        return callLoader(key);   // Redis is failing: answer from the source, cache nothing
+        return callLoader(key, loader);   // Redis is failing: answer from the source, cache nothing
       }
       switch (reply.state()) {
         case FOUND -> {
@@ -179,13 +184,13 @@ public final class ReadThrough<K, V> {
             flight.close();
             continue;
           }
-          return found(key, entryKey, reply.value());
+          return found(key, entryKey, reply.value(), loader);
         }
         case ACQUIRED -> {
           long start = System.nanoTime();
           V value;
           try {
-            value = callLoader(key);
+            value = callLoader(key, loader);
           } catch (RuntimeException e) {
             releaseQuietly(entryKey, token);
             throw e;
@@ -207,7 +212,7 @@ public final class ReadThrough<K, V> {
           if (left <= 0) {
             metrics.recordLeaseTimeout();
             flight.close();
-            return callLoader(key);
+            return callLoader(key, loader);
           }
           long sleep = Math.min(Math.min(pollMillis, Math.max(1, reply.leaseMillisLeft())),
               TimeUnit.NANOSECONDS.toMillis(left) + 1);
@@ -219,7 +224,7 @@ public final class ReadThrough<K, V> {
   }
 
   /** The entry exists after all: a value, a tombstone, or bytes that do not decode (reloaded and repaired). */
-  private V found(K key, byte[] entryKey, byte[] bytes) {
+  private V found(K key, byte[] entryKey, byte[] bytes, LoaderAdapter<K, V> loader) {
     if (ValueFormat.isTombstone(bytes)) {
       metrics.recordNegativeHit();
       return null;
@@ -229,7 +234,7 @@ public final class ReadThrough<K, V> {
       return value;
     }
     long start = System.nanoTime();
-    V loaded = callLoader(key);
+    V loaded = callLoader(key, loader);
     if (loaded != null) {
       EntryTtl ttl = expiry.creation();
       byte[] repaired = ttl.isExpired() ? null : encode(loaded, start, ttl);
@@ -270,9 +275,9 @@ public final class ReadThrough<K, V> {
   }
 
   /** Leases off: load, then store only if no one stored the key meanwhile (a stale set stays possible). */
-  private V loadWithoutLease(K key, byte[] entryKey) {
+  private V loadWithoutLease(K key, byte[] entryKey, LoaderAdapter<K, V> loader) {
     long start = System.nanoTime();
-    V value = callLoader(key);
+    V value = callLoader(key, loader);
     EntryTtl ttl = value == null ? negativeTtl : expiry.creation();
     byte[] bytes = ttl.isExpired() ? null : value == null ? ValueFormat.tombstone() : encode(value, start, ttl);
     try {
@@ -289,8 +294,8 @@ public final class ReadThrough<K, V> {
    * After a hit: with XFetch's probability, refresh the entry in the background before it expires.
    * Refresh when {@code now - delta * beta * ln(rand) >= expiry}, delta being the last load's time.
    */
-  public void maybeRefresh(K key, byte[] entryKey, byte[] bytes) {
-    if (refreshBeta == 0 || !usesLeases()) {
+  public void maybeRefresh(K key, byte[] entryKey, byte[] bytes, LoaderAdapter<K, V> loader) {
+    if (!refreshesAhead()) {
       return;
     }
     LoadInfo info = ValueFormat.loadInfo(bytes);
@@ -308,7 +313,7 @@ public final class ReadThrough<K, V> {
       return;
     }
     try {
-      executor.execute(() -> refresh(key, entryKey, flight));
+      executor.execute(() -> refresh(key, entryKey, flight, loader));
       metrics.recordEarlyRefresh();
     } catch (RejectedExecutionException e) {
       flight.complete(null);
@@ -316,16 +321,16 @@ public final class ReadThrough<K, V> {
   }
 
   /** A background refresh: reload under the lease and fill; misses meanwhile join it. */
-  private void refresh(K key, byte[] entryKey, Flight<V> flight) {
+  private void refresh(K key, byte[] entryKey, Flight<V> flight, LoaderAdapter<K, V> loader) {
     try {
       byte[] token = LeaseToken.next();
       if (!store.takeLease(entryKey, token, leaseTtl)) {
         // Another JVM is refreshing or loading it: answer any joiner the way a miss is answered.
-        flight.complete(fly(key, entryKey, flight));
+        flight.complete(fly(key, entryKey, flight, loader));
         return;
       }
       long start = System.nanoTime();
-      V value = callLoader(key);
+      V value = callLoader(key, loader);
       flight.close();
       fillUnderLease(key, entryKey, token, value, start);
       flight.complete(value);
@@ -357,7 +362,7 @@ public final class ReadThrough<K, V> {
     return ValueFormat.withLoadInfo(bytes, loadMillis, expiresAt);
   }
 
-  private V callLoader(K key) {
+  private V callLoader(K key, LoaderAdapter<K, V> loader) {
     metrics.recordLoad();
     return loader.load(key);
   }

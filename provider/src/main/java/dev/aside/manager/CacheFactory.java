@@ -109,7 +109,8 @@ final class CacheFactory {
     CacheStatistics statistics = new CacheStatistics();
     FailurePolicy failures = new FailurePolicy(cacheName, layout.namespace(), config.getWriteFailures(), invalidations,
         readPath);
-    ReadThrough<K, V> readThrough = loader == null ? null : new ReadThrough<>(store, loader, values, maxValueSize,
+    // Built for every cache: misses take it with the cache's loader (read-through) or a caller's (get(key, loader)).
+    ReadThrough<K, V> readThrough = new ReadThrough<>(store, values, maxValueSize,
         entries.decoder(), expiry, events::created, readPath, executor, new ReadThrough.Settings(config.isCoalescing(),
             config.getLeaseTtl(), config.getLeaseWait(), config.getNegativeTtl(), config.getRefreshAheadBeta()));
 
