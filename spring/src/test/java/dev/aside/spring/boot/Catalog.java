@@ -40,7 +40,7 @@ public class Catalog {
     return lookup(id);
   }
 
-  @CachePut(cacheNames = "products", key = "#product.id")
+  @CachePut(cacheNames = "products", key = "#p0.id()")
   public Product save(Product product) {
     database.put(product.id(), product);
     return product;

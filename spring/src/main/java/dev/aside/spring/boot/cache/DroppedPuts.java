@@ -51,8 +51,12 @@ public final class DroppedPuts {
     if (now - due >= 0 && nextLineAt.compareAndSet(due, now + intervalNanos)) {
       log.warn("Redis unavailable: {} cache put(s) not cached since the last such line, the latest to cache '{}' ({});"
           + " callers were served, the keys are invalidated when Redis is back. Logged at most once per {}.",
-          sinceLastLine.getAndSet(0), cacheName, failure.getMessage(), interval);
+          sinceLastLine.getAndSet(0), cacheName, failure.getMessage(), readable(interval));
     }
+  }
+
+  private static String readable(Duration interval) {
+    return interval.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
   }
 
   /** Puts dropped since this manager started. */
