@@ -2,6 +2,7 @@ package dev.aside.spring.boot.cache;
 
 import dev.aside.redis.RedisOperationException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -56,7 +57,7 @@ public final class DroppedPuts {
   }
 
   private static String readable(Duration interval) {
-    return interval.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    return interval.toString().substring(2).toLowerCase(Locale.ROOT);
   }
 
   /** Puts dropped since this manager started. */
