@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.cache.Caching;
 import org.springframework.boot.SpringApplication;
@@ -20,6 +21,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * another JVM of the fleet.
  */
 public final class Applications implements AutoCloseable {
+  private static final AtomicInteger TESTS = new AtomicInteger();
+  private final String prefix = "spring-boot-" + TESTS.incrementAndGet();
   private final RedisServer redis;
   private final Path dir;
   private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
@@ -39,10 +42,13 @@ public final class Applications implements AutoCloseable {
     return context;
   }
 
-  /** An Aside configuration file of its own for an instance named {@code name}: this Redis, shared keys. */
+  /**
+   * An Aside configuration file of its own for an instance named {@code name}: this Redis, and a key prefix
+   * shared by the instances of this test only.
+   */
   public String configFile(String name, String... extraLines) {
     Path config = dir.resolve(name + "-aside.properties");
-    StringBuilder text = new StringBuilder("uri = " + redis.uri() + "?prefix=spring-boot\n"
+    StringBuilder text = new StringBuilder("uri = " + redis.uri() + "?prefix=" + prefix + "\n"
         + "default.allow-classes = dev.aside.spring.boot.**, org.springframework.cache.support.NullValue\n");
     for (String line : extraLines) {
       text.append(line).append('\n');

@@ -15,6 +15,7 @@ public class Catalog {
 
   private final Map<Long, Product> database;
   private final AtomicInteger lookups = new AtomicInteger();
+  private volatile Runnable afterRead = () -> {};
 
   /** @param database shared by the instances of a fleet */
   public Catalog(Map<Long, Product> database) {
@@ -52,8 +53,15 @@ public class Catalog {
     database.compute(id, (key, old) -> new Product(id, name, old == null ? 1 : old.version() + 1));
   }
 
-  protected Product lookup(long id) {
+  /** Runs {@code action} in each lookup, after the database was read: a slow lookup, or one held in a race. */
+  public void afterRead(Runnable action) {
+    afterRead = action;
+  }
+
+  private Product lookup(long id) {
     lookups.incrementAndGet();
-    return database.getOrDefault(id, new Product(id, "product " + id, 0));
+    Product product = database.getOrDefault(id, new Product(id, "product " + id, 0));
+    afterRead.run();
+    return product;
   }
 }
