@@ -48,7 +48,7 @@ public final class Applications implements AutoCloseable {
    */
   public String configFile(String name, String... extraLines) {
     Path config = dir.resolve(name + "-aside.properties");
-    StringBuilder text = new StringBuilder("uri = " + redis.uri() + "?prefix=" + prefix + "\n"
+    StringBuilder text = new StringBuilder("uri = " + redis.uri() + "?prefix=" + prefix + "&connectTimeout=10s\n"
         + "default.allow-classes = dev.aside.spring.boot.**, org.springframework.cache.support.NullValue\n");
     for (String line : extraLines) {
       text.append(line).append('\n');

@@ -70,6 +70,8 @@ class AsideMeterBinderTest {
     });
 
     assertThat(catalog.lookups()).isEqualTo(1);
+    assertThat(registry.get("cache.gets").tags("cache", "products", "result", "hit").functionCounter().count())
+        .as("Spring Boot's JCache meters are still there").isGreaterThanOrEqualTo(1);
     assertThat(registry.get("aside.cache.loads").tags("cacheManager", "shop", "cache", "products").functionCounter())
         .isNotNull();
     assertThat(registry.get("aside.cache.redis.failures").tags("cache", "products", "operation", "write")
