@@ -3,8 +3,6 @@ package dev.aside.spring.boot.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aside.spring.boot.Applications;
-import dev.aside.spring.boot.Catalog;
-import dev.aside.spring.boot.Catalog.Product;
 import dev.aside.spring.boot.CatalogApp;
 import dev.aside.spring.boot.cache.AsideSpringCache;
 import dev.aside.spring.boot.cache.AsideSpringCacheManager;
@@ -20,7 +18,10 @@ import org.springframework.cache.CacheManager;
 import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** When the module is on the class path, Spring's caching runs on Aside, configured as Spring Boot's JCache support is. */
+/**
+ * When the module is on the class path, Spring's caching runs on Aside, configured as Spring Boot's JCache
+ * support is ({@code com.acme.shop.ReadmeExampleTest} runs the conventional classpath:aside.properties).
+ */
 class AsideCacheAutoConfigurationTest {
   private static RedisServer redis;
   @TempDir Path dir;
@@ -29,12 +30,10 @@ class AsideCacheAutoConfigurationTest {
   @BeforeAll
   static void startRedis() {
     redis = RedisServer.start();
-    System.setProperty("aside.test.redis-uri", redis.uri());
   }
 
   @AfterAll
   static void stopRedis() {
-    System.clearProperty("aside.test.redis-uri");
     redis.close();
   }
 
@@ -46,20 +45,6 @@ class AsideCacheAutoConfigurationTest {
   @AfterEach
   void close() {
     applications.close();
-  }
-
-  @Test
-  void withSpringCacheTypeJcacheAndTheClassPathsAsidePropertiesCachesAreAsideCaches() {
-    ConfigurableApplicationContext context = applications.start(CatalogApp.class,
-        "--spring.cache.type=jcache", "--spring.cache.cache-names=products");
-
-    CacheManager manager = context.getBean(CacheManager.class);
-    assertThat(manager).isInstanceOf(AsideSpringCacheManager.class);
-    assertThat(manager.getCache("products")).isInstanceOf(AsideSpringCache.class);
-    Catalog catalog = context.getBean(Catalog.class);
-    assertThat(catalog.find(1)).isEqualTo(new Product(1, "product 1", 0));
-    assertThat(catalog.find(1)).isEqualTo(new Product(1, "product 1", 0));
-    assertThat(catalog.lookups()).isEqualTo(1);
   }
 
   @Test
