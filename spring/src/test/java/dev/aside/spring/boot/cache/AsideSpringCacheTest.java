@@ -90,6 +90,20 @@ class AsideSpringCacheTest {
   }
 
   @Test
+  void aSyncMethodsExceptionReachesItsCallerAsThrownAndNothingIsCached() {
+    Catalog catalog = instance("a").getBean(Catalog.class);
+    catalog.afterRead(() -> {
+      throw new IllegalStateException("database down");
+    });
+
+    assertThatThrownBy(() -> catalog.findSync(3)).isInstanceOf(IllegalStateException.class)
+        .hasMessage("database down");
+    catalog.afterRead(() -> {});
+    assertThat(catalog.findSync(3)).isEqualTo(new Product(3, "product 3", 0));
+    assertThat(catalog.lookups()).isEqualTo(2);
+  }
+
+  @Test
   @EnabledIf("asideCacheHasAPerCallLoader")
   void concurrentSyncCallersAcrossTheFleetLoadOnce() throws Exception {
     Catalog a = instance("a").getBean(Catalog.class);
