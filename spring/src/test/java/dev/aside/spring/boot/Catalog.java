@@ -48,7 +48,7 @@ public class Catalog {
   }
 
   /** Writers update the database, then evict. */
-  @CacheEvict("products")
+  @CacheEvict(cacheNames = "products", key = "#p0")
   public void rename(long id, String name) {
     database.compute(id, (key, old) -> new Product(id, name, old == null ? 1 : old.version() + 1));
   }

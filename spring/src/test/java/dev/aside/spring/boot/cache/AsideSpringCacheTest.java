@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -37,6 +38,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * JVMs of a fleet over one Redis and one database.
  */
 class AsideSpringCacheTest {
+  private static final int KEYS = 4;
   private static RedisServer redis;
   @TempDir Path dir;
   private Applications applications;
@@ -148,6 +150,54 @@ class AsideSpringCacheTest {
 
     List<Product> later = List.of(reader.findSync(1), writer.findSync(1), reader.findSync(1), writer.findSync(1));
     assertThat(later).as("reads after the update").extracting(Product::version).containsOnly(1L);
+  }
+
+  /*
+   * The same race, left to chance: per round, readers of both instances read through sync = true while a
+   * writer of each instance updates every key and evicts it; once the round is over, a read of any key
+   * from either instance must return the database's version. A stale set would leave an older one cached.
+   */
+  @Test
+  @EnabledIf("asideCacheHasAPerCallLoader")
+  void underConcurrentReadersAndWritersNoStaleValueStaysCached() throws Exception {
+    List<Catalog> fleet = List.of(instance("a").getBean(Catalog.class), instance("b").getBean(Catalog.class));
+    fleet.forEach(catalog -> catalog.afterRead(() -> sleep(ThreadLocalRandom.current().nextInt(3))));
+    int rounds = 25;
+    int staleReads = 0;
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      for (int round = 0; round < rounds; round++) {
+        String name = "round " + round;
+        List<Future<?>> work = new ArrayList<>();
+        for (Catalog catalog : fleet) {
+          for (int reader = 0; reader < 3; reader++) {
+            work.add(pool.submit(() -> {
+              for (int i = 0; i < 10; i++) {
+                catalog.findSync(1 + ThreadLocalRandom.current().nextInt(KEYS));
+              }
+            }));
+          }
+          work.add(pool.submit(() -> {
+            for (long id = 1; id <= KEYS; id++) {
+              catalog.rename(id, name);
+            }
+          }));
+        }
+        for (Future<?> done : work) {
+          done.get(30, TimeUnit.SECONDS);
+        }
+        for (Catalog catalog : fleet) {
+          for (long id = 1; id <= KEYS; id++) {
+            if (catalog.findSync(id).version() != FleetApp.DATABASE.get(id).version()) {
+              staleReads++;
+            }
+          }
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(staleReads).as("stale reads of %d after %d rounds", rounds * KEYS * fleet.size(), rounds).isZero();
   }
 
   /** Whether the provider has {@code AsideCache#get(K, Function)}, the per-call loader the fleet tests need. */
