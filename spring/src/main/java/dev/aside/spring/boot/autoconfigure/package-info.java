@@ -1,0 +1,2 @@
+/** Spring Boot auto-configuration of Aside: caching, meters and health, each when its Spring module is present. */
+package dev.aside.spring.boot.autoconfigure;

@@ -1,0 +1,2 @@
+/** Aside's own meters in Micrometer, with stable tags. */
+package dev.aside.spring.boot.metrics;
