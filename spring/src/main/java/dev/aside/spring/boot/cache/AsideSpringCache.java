@@ -5,8 +5,6 @@ import dev.aside.redis.RedisOperationException;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import javax.cache.processor.EntryProcessor;
-import javax.cache.processor.MutableEntry;
 import org.springframework.cache.jcache.JCacheCache;
 
 /**
@@ -56,19 +54,12 @@ public final class AsideSpringCache extends JCacheCache {
   }
 
   /*
-   * The one place that reaches Aside's read path with a per-call loader. The interim version below
-   * loads once per key in this JVM (invoke holds a per-entry lock) but neither coalesces across JVMs
-   * nor protects the fill with a lease; AsideCache#get(K, Function) does both, and fails open itself.
+   * The one place that reaches Aside's read path with a per-call loader: AsideCache#get(K, Function)
+   * coalesces the load in this JVM and across JVMs, fills under the entry's lease (so an eviction made
+   * during the load wins), and fails open to the loader when Redis is unavailable.
    */
-  // per-call loader: switch to AsideCache#get(K, Function) once it exists
   private Object loadThrough(Object key, Function<Object, Object> loader) {
-    LoadIfAbsent load = new LoadIfAbsent(loader);
-    try {
-      return aside.invoke(key, load);
-    } catch (RedisOperationException unavailable) {
-      droppedPuts.record(getName(), unavailable);
-      return load.loaded ? load.value : loader.apply(key);
-    }
+    return aside.get(key, loader);
   }
 
   @Override
@@ -115,30 +106,6 @@ public final class AsideSpringCache extends JCacheCache {
         }
       }
       return null;
-    }
-  }
-
-  /** Answers the cached value, or loads, stores and answers one; a retried attempt reuses its load. */
-  private static final class LoadIfAbsent implements EntryProcessor<Object, Object, Object> {
-    private final Function<Object, Object> loader;
-    private volatile boolean loaded;
-    private volatile Object value;
-
-    LoadIfAbsent(Function<Object, Object> loader) {
-      this.loader = loader;
-    }
-
-    @Override
-    public Object process(MutableEntry<Object, Object> entry, Object... arguments) {
-      if (entry.exists()) {
-        return entry.getValue();
-      }
-      if (!loaded) {
-        value = loader.apply(entry.getKey());
-        loaded = true;
-      }
-      entry.setValue(value);
-      return value;
     }
   }
 }
