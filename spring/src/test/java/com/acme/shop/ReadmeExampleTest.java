@@ -6,6 +6,14 @@ import dev.aside.spi.AsideCachingProvider;
 import dev.aside.spring.boot.cache.AsideSpringCache;
 import dev.aside.testkit.RedisServer;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.cache.Caching;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +29,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * application.properties are the tagged regions of this package's sources and of the test resources.
  */
 class ReadmeExampleTest {
+  /** Surefire runs in the spring module; the README and the marked files are relative to the repository root. */
+  private static final Path REPOSITORY = Path.of("..");
+  /** {@code <!-- path#tag -->} right before a fenced block: the block is that file's tagged region. */
+  private static final Pattern MARKER = Pattern.compile("^<!-- ([\\w/.-]+)#([\\w-]+) -->$");
   private static RedisServer redis;
   private ConfigurableApplicationContext context;
 
@@ -38,7 +50,9 @@ class ReadmeExampleTest {
 
   @AfterEach
   void close() {
-    context.close();
+    if (context != null) {
+      context.close();
+    }
     Caching.getCachingProvider(AsideCachingProvider.class.getName()).close();
   }
 
@@ -64,5 +78,43 @@ class ReadmeExampleTest {
 
     MeterRegistry meters = context.getBean(MeterRegistry.class);
     assertThat(meters.get("aside.cache.puts.dropped").tag("cacheManager", "shop").functionCounter().count()).isZero();
+  }
+
+  @Test
+  void theReadmeShowsTheseFilesWordForWord() throws IOException {
+    List<String> readme = Files.readAllLines(REPOSITORY.resolve("README.md"), StandardCharsets.UTF_8);
+    List<String> checked = new ArrayList<>();
+    for (int i = 0; i + 1 < readme.size(); i++) {
+      Matcher marker = MARKER.matcher(readme.get(i));
+      if (!marker.matches()) {
+        continue;
+      }
+      assertThat(readme.get(i + 1)).as("README.md:%d: a fenced block follows its marker", i + 2).startsWith("```");
+      int end = i + 2;
+      while (!readme.get(end).equals("```")) {
+        end++;
+      }
+      List<String> block = readme.subList(i + 2, end);
+      assertThat(block).as("README.md:%d shows %s", i + 3, marker.group(0))
+          .isEqualTo(region(REPOSITORY.resolve(marker.group(1)), marker.group(2)));
+      checked.add(marker.group(2));
+      i = end;
+    }
+    assertThat(checked).contains("application", "service", "aside-properties", "application-properties");
+  }
+
+  /** The lines between {@code tag::<tag>[]} and {@code end::<tag>[]} in {@code file}. */
+  private static List<String> region(Path file, String tag) throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    int start = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains("tag::" + tag + "[]")) {
+        start = i + 1;
+      } else if (lines.get(i).contains("end::" + tag + "[]")) {
+        assertThat(start).as("tag::%s[] before end::%s[] in %s", tag, tag, file).isPositive();
+        return lines.subList(start, i);
+      }
+    }
+    throw new AssertionError("no region " + tag + " in " + file);
   }
 }
