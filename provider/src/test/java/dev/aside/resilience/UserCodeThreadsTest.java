@@ -77,6 +77,18 @@ class UserCodeThreadsTest {
     }
   }
 
+  /** One per entry the test creates: a (read through), b (put), c (invoke), d and e (loadAll). */
+  static final CountDownLatch asyncEvents = new CountDownLatch(5);
+
+  /** Records its thread and counts down {@link #asyncEvents} per event; registered as asynchronous. */
+  public static final class AsyncRecordingListener implements CacheEntryCreatedListener<String, String> {
+    @Override
+    public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+      threads.add(Thread.currentThread().getName());
+      events.forEach(event -> asyncEvents.countDown());
+    }
+  }
+
   @Test
   void userCodeRunsOnCallerOrAsideThreads() throws Exception {
     try (RedisServer server = RedisServer.startOrExternal()) {
@@ -89,10 +101,10 @@ class UserCodeThreadsTest {
         config.setWriteThrough(true);
         config.setCacheLoaderFactory(FactoryBuilder.factoryOf(RecordingLoader.class));
         config.setCacheWriterFactory(FactoryBuilder.factoryOf(RecordingWriter.class));
-        for (boolean synchronous : new boolean[] {true, false}) {
-          config.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-              FactoryBuilder.factoryOf(RecordingListener.class), null, false, synchronous));
-        }
+        config.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+            FactoryBuilder.factoryOf(RecordingListener.class), null, false, true));
+        config.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+            FactoryBuilder.factoryOf(AsyncRecordingListener.class), null, false, false));
         Cache<String, String> cache = manager.createCache("c", config);
 
         cache.get("a");
@@ -116,7 +128,8 @@ class UserCodeThreadsTest {
           }
         });
         assertThat(loaded.await(10, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(200);   // asynchronous listeners
+        assertThat(asyncEvents.await(10, TimeUnit.SECONDS)).as("the asynchronous listener saw every creation")
+            .isTrue();
       } finally {
         manager.close();
       }
