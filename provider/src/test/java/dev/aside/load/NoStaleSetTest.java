@@ -117,7 +117,9 @@ class NoStaleSetTest {
       assertThat(write(writerCache, 1)).isEqualTo(2);                   // database at v2, invalidated
       Future<Long> laterRead = pool.submit(() -> readerCache.get(1));    // begins after the invalidation
       AsideCache<?, ?> reader = readerCache.unwrap(AsideCache.class);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (reader.readPathMetrics().getCoalescedWaits() == 0) {        // ... and joins the running load
+        assertThat(System.nanoTime() - deadline).as("waited 20 s for the later read to join the load").isNegative();
         Thread.sleep(1);
       }
       loaderGate.countDown();                                             // the reader tries to fill v1
