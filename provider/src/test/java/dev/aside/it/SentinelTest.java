@@ -7,6 +7,7 @@ import dev.aside.config.AsideConfiguration;
 import dev.aside.near.NearCacheMetrics;
 import dev.aside.spi.AsideCachingProvider;
 import dev.aside.testkit.RedisServer;
+import dev.aside.testkit.RedisTest;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
@@ -18,6 +19,7 @@ import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.Test;
 
 /** A {@code redis-sentinel://} URI reaches the master that Sentinel names, for the data and the near cache's invalidations. */
+@RedisTest
 class SentinelTest {
   @Test
   void cachesLiveOnTheMasterThatSentinelNames() throws Exception {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aside.cache.AsideCache;
 import dev.aside.config.AsideConfiguration;
+import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Concurrent read-through misses share one loader call, in one JVM and across JVMs; leases of dead holders expire. */
+@RedisTest
 class CoalescingTest {
   @RegisterExtension
-  static final RedisFixture redis = new RedisFixture();
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.sharedOrPrivate(AsideCachingProvider::new);
 
   static final AtomicInteger loads = new AtomicInteger();
   static volatile long loadMillis = 200;

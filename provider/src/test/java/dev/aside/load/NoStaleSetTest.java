@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aside.cache.AsideCache;
 import dev.aside.config.AsideConfiguration;
+import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,9 +31,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * then caches v1 — ends with v2 or nothing cached, never v1; and no read that begins after an
  * invalidation returned sees the older value.
  */
+@RedisTest
 class NoStaleSetTest {
   @RegisterExtension
-  static final RedisFixture redis = new RedisFixture();
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.sharedOrPrivate(AsideCachingProvider::new);
 
   /** The "database": key → version. */
   static final ConcurrentHashMap<Integer, AtomicLong> database = new ConcurrentHashMap<>();

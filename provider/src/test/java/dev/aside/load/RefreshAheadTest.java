@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aside.cache.AsideCache;
 import dev.aside.config.AsideConfiguration;
+import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Refresh-ahead reloads a hot entry in the background before it expires; readers keep hitting and never wait for the loader. */
+@RedisTest
 class RefreshAheadTest {
   @RegisterExtension
-  static final RedisFixture redis = new RedisFixture();
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.sharedOrPrivate(AsideCachingProvider::new);
 
   static final AtomicInteger loads = new AtomicInteger();
 

@@ -6,15 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.aside.cache.AsideCache;
 import dev.aside.config.AsideConfiguration;
 import dev.aside.spi.AsideCachingProvider;
-import dev.aside.testkit.RedisServer;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import io.lettuce.core.CopyArgs;
-import io.lettuce.core.KillArgs;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.Serializable;
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -24,47 +19,22 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.ExpiryPolicy;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A cache with a near cache, through the JCache API: hits served locally, writes anywhere invalidate them, disconnects clear them. */
+@RedisTest
 class NearCachedAsideCacheTest {
-  private static RedisServer server;
-  private static RedisClient rawClient;
-  private static StatefulRedisConnection<String, String> raw;
-  private final List<CacheManager> managers = new ArrayList<>();
-
-  @BeforeAll
-  static void start() {
-    server = RedisServer.start();   // never REDIS_URI: these tests FLUSHALL and CLIENT KILL
-    rawClient = RedisClient.create(server.uri());
-    raw = rawClient.connect();
-  }
-
-  @AfterAll
-  static void stop() {
-    raw.close();
-    rawClient.shutdown();
-    server.close();
-  }
-
-  @AfterEach
-  void closeManagers() {
-    managers.forEach(CacheManager::close);
-    managers.clear();
-    raw.sync().flushall();
-  }
+  /* A server of its own, never REDIS_URI's: these tests FLUSHALL and CLIENT KILL. */
+  @RegisterExtension
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.privateServer(AsideCachingProvider::new);
 
   private Cache<String, String> cache(boolean near) {
     return cache(near, new AsideConfiguration<>());
   }
 
   private Cache<String, String> cache(boolean near, AsideConfiguration<String, String> config) {
-    CacheManager manager = new AsideCachingProvider()
-        .getCacheManager(URI.create(server.uri() + "?prefix=near"), getClass().getClassLoader());
-    managers.add(manager);
+    CacheManager manager = redis.newManager();
     config.setTypes(String.class, String.class);
     config.setStatisticsEnabled(true);
     if (near) {
@@ -91,6 +61,11 @@ class NearCachedAsideCacheTest {
     public Duration getExpiryForUpdate() {
       return null;
     }
+  }
+
+  /** The Redis key of {@code key} in the "users" cache. */
+  private static String key(String key) {
+    return redis.prefix() + ":users:{" + key + "}";
   }
 
   /** The near cache's counters; fails when the cache has no near cache. */
@@ -154,7 +129,7 @@ class NearCachedAsideCacheTest {
   }
 
   private long commandsProcessed() {
-    return Long.parseLong(raw.sync().info("stats").replaceAll("(?s).*total_commands_processed:(\\d+).*", "$1"));
+    return Long.parseLong(redis.redis().info("stats").replaceAll("(?s).*total_commands_processed:(\\d+).*", "$1"));
   }
 
   @Test
@@ -265,13 +240,13 @@ class NearCachedAsideCacheTest {
     holdNear(b, "x", "mine");
 
     long invalidations = metrics(b).getInvalidationsReceived();
-    raw.sync().copy("near:users:{theirs}", "near:users:{x}", CopyArgs.Builder.replace(true));
+    redis.redis().copy(key("theirs"), key("x"), CopyArgs.Builder.replace(true));
     awaitInvalidationAfter(b, invalidations);
     assertThat(nearMiss(b, "x")).as("after an external write").isEqualTo("written elsewhere");
     assertThat(nearHit(b, "x")).isEqualTo("written elsewhere");
 
     invalidations = metrics(b).getInvalidationsReceived();
-    raw.sync().del("near:users:{x}");
+    redis.redis().del(key("x"));
     awaitInvalidationAfter(b, invalidations);
     assertThat(nearMiss(b, "x")).as("after an external delete").isNull();
   }
@@ -310,10 +285,10 @@ class NearCachedAsideCacheTest {
     NearCacheMetrics metrics = metrics(b);
     long clears = metrics.getFullClears();
 
-    raw.sync().clientKill(KillArgs.Builder.typeNormal());   // every client, the invalidation one included
+    redis.killNormalClients();   // every client, the invalidation one included
     await("the near cache cleared", () -> metrics.getFullClears() > clears);
     /* Sent on the raw connection as soon as it is back: likely before the feed is, so never reported. */
-    raw.sync().copy("near:users:{source2}", "near:users:{k}", CopyArgs.Builder.replace(true));
+    redis.redis().copy(key("source2"), key("k"), CopyArgs.Builder.replace(true));
     await("the invalidation connection live again", metrics::isLive);
     /* The cache's own data connection was killed too: reads fail open (null) until it is back. */
     await("v2 read from Redis", () -> {
@@ -324,7 +299,7 @@ class NearCachedAsideCacheTest {
     assertThat(nearHit(b, "k")).as("served locally again").isEqualTo("v2");
 
     long invalidations = metrics.getInvalidationsReceived();
-    raw.sync().copy("near:users:{source3}", "near:users:{k}", CopyArgs.Builder.replace(true));
+    redis.redis().copy(key("source3"), key("k"), CopyArgs.Builder.replace(true));
     awaitInvalidationAfter(b, invalidations);
     assertThat(nearMiss(b, "k")).as("invalidated over the new connection").isEqualTo("v3");
   }
@@ -337,7 +312,7 @@ class NearCachedAsideCacheTest {
     NearCacheMetrics metrics = metrics(b);
     long clears = metrics.getFullClears();
 
-    raw.sync().flushall();
+    redis.flushAll();
     await("the near cache cleared", () -> metrics.getFullClears() > clears);
     assertThat(nearMiss(b, "k1")).isNull();
     assertThat(nearMiss(b, "k2")).isNull();

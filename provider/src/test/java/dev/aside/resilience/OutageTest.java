@@ -7,6 +7,7 @@ import dev.aside.config.AsideConfiguration;
 import dev.aside.manager.AsideCacheManager;
 import dev.aside.spi.AsideCachingProvider;
 import dev.aside.testkit.RedisServer;
+import dev.aside.testkit.RedisTest;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * restarted, reads keep answering within the timeout plus the loader's time, the breaker opens and
  * closes, and invalidations made during the outage are applied before Redis is trusted again.
  */
+@RedisTest
 class OutageTest {
   static final Map<Integer, AtomicLong> database = new ConcurrentHashMap<>();
 

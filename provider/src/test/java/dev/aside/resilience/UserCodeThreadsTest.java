@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aside.config.AsideConfiguration;
 import dev.aside.spi.AsideCachingProvider;
-import dev.aside.testkit.RedisServer;
-import java.net.URI;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -22,9 +22,14 @@ import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CompletionListener;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Loaders, writers, listeners and entry processors never run on Lettuce's event-loop threads. */
+@RedisTest
 class UserCodeThreadsTest {
+  @RegisterExtension
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.sharedOrPrivate(AsideCachingProvider::new);
+
   static final Set<String> threads = ConcurrentHashMap.newKeySet();
 
   /** Records its thread; loads "v" + key. */
@@ -91,9 +96,8 @@ class UserCodeThreadsTest {
 
   @Test
   void userCodeRunsOnCallerOrAsideThreads() throws Exception {
-    try (RedisServer server = RedisServer.startOrExternal()) {
-      CacheManager manager = new AsideCachingProvider()
-          .getCacheManager(URI.create(server.uri() + "?prefix=threads"), getClass().getClassLoader());
+    {
+      CacheManager manager = redis.manager();
       try {
         AsideConfiguration<String, String> config = new AsideConfiguration<>();
         config.setTypes(String.class, String.class);

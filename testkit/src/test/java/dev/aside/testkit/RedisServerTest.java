@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Starts, kills, restarts, pauses and resumes real redis-server processes. */
+@RedisTest
 final class RedisServerTest {
 
     @Test
