@@ -96,47 +96,45 @@ class UserCodeThreadsTest {
 
   @Test
   void userCodeRunsOnCallerOrAsideThreads() throws Exception {
-    {
-      CacheManager manager = redis.manager();
-      try {
-        AsideConfiguration<String, String> config = new AsideConfiguration<>();
-        config.setTypes(String.class, String.class);
-        config.setReadThrough(true);
-        config.setWriteThrough(true);
-        config.setCacheLoaderFactory(FactoryBuilder.factoryOf(RecordingLoader.class));
-        config.setCacheWriterFactory(FactoryBuilder.factoryOf(RecordingWriter.class));
-        config.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-            FactoryBuilder.factoryOf(RecordingListener.class), null, false, true));
-        config.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-            FactoryBuilder.factoryOf(AsyncRecordingListener.class), null, false, false));
-        Cache<String, String> cache = manager.createCache("c", config);
+    CacheManager manager = redis.manager();
+    try {
+      AsideConfiguration<String, String> config = new AsideConfiguration<>();
+      config.setTypes(String.class, String.class);
+      config.setReadThrough(true);
+      config.setWriteThrough(true);
+      config.setCacheLoaderFactory(FactoryBuilder.factoryOf(RecordingLoader.class));
+      config.setCacheWriterFactory(FactoryBuilder.factoryOf(RecordingWriter.class));
+      config.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+          FactoryBuilder.factoryOf(RecordingListener.class), null, false, true));
+      config.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+          FactoryBuilder.factoryOf(AsyncRecordingListener.class), null, false, false));
+      Cache<String, String> cache = manager.createCache("c", config);
 
-        cache.get("a");
-        cache.put("b", "x");
-        cache.invoke("c", (entry, args) -> {
-          threads.add(Thread.currentThread().getName());
-          entry.setValue("y");
-          return null;
-        });
-        cache.remove("b");
-        CountDownLatch loaded = new CountDownLatch(1);
-        cache.loadAll(Set.of("d", "e"), true, new CompletionListener() {
-          @Override
-          public void onCompletion() {
-            loaded.countDown();
-          }
+      cache.get("a");
+      cache.put("b", "x");
+      cache.invoke("c", (entry, args) -> {
+        threads.add(Thread.currentThread().getName());
+        entry.setValue("y");
+        return null;
+      });
+      cache.remove("b");
+      CountDownLatch loaded = new CountDownLatch(1);
+      cache.loadAll(Set.of("d", "e"), true, new CompletionListener() {
+        @Override
+        public void onCompletion() {
+          loaded.countDown();
+        }
 
-          @Override
-          public void onException(Exception e) {
-            loaded.countDown();
-          }
-        });
-        assertThat(loaded.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(asyncEvents.await(10, TimeUnit.SECONDS)).as("the asynchronous listener saw every creation")
-            .isTrue();
-      } finally {
-        manager.close();
-      }
+        @Override
+        public void onException(Exception e) {
+          loaded.countDown();
+        }
+      });
+      assertThat(loaded.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(asyncEvents.await(10, TimeUnit.SECONDS)).as("the asynchronous listener saw every creation")
+          .isTrue();
+    } finally {
+      manager.close();
     }
     assertThat(threads).isNotEmpty().noneMatch(name -> name.toLowerCase(java.util.Locale.ROOT).contains("lettuce")
         || name.toLowerCase(java.util.Locale.ROOT).contains("nioeventloop"));
