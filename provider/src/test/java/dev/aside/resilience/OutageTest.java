@@ -8,6 +8,10 @@ import dev.aside.manager.AsideCacheManager;
 import dev.aside.spi.AsideCachingProvider;
 import dev.aside.testkit.RedisServer;
 import dev.aside.testkit.RedisTest;
+import io.lettuce.core.AclSetuserArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.protocol.CommandType;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,8 +77,12 @@ class OutageTest {
 
   /** Opens the manager with these URI options, and its read-through cache of {@link #database}. */
   private void open(String options) {
+    open(options, server.uri());
+  }
+
+  private void open(String options, String base) {
     manager = (AsideCacheManager) new AsideCachingProvider().getCacheManager(
-        URI.create(server.uri() + options), getClass().getClassLoader());
+        URI.create(base + options), getClass().getClassLoader());
     AsideConfiguration<Integer, Long> config = new AsideConfiguration<>();
     config.setTypes(Integer.class, Long.class);
     config.setReadThrough(true);
@@ -221,5 +229,41 @@ class OutageTest {
     awaitCircuit("CLOSED", 10_000);
     awaitNoPendingInvalidations();
     assertThat(cache.get(5)).isEqualTo(2L);
+  }
+
+  /*
+   * A removal that Redis refuses leaves the old value in Redis. Here an ACL refuses DEL and UNLINK to the
+   * cache's user, so the removal is queued and its replay keeps failing while reads still work: until the
+   * replay succeeds, reads of that key must not trust what Redis holds.
+   */
+  @Test
+  void aKeyWithAPendingInvalidationIsNotReadFromRedisUntilTheReplaySucceeds() throws Exception {
+    manager.close();
+    RedisClient adminClient = RedisClient.create(server.uri());
+    try (StatefulRedisConnection<String, String> admin = adminClient.connect()) {
+      admin.sync().aclSetuser("cache", AclSetuserArgs.Builder.on().addPassword("cache-pw").allKeys()
+          .allChannels().allCommands());
+      open("?timeout=2s&breakerFailures=100&prefix=acl", "redis://cache:cache-pw@127.0.0.1:" + server.port());
+      assertThat(cache.get(5)).isEqualTo(1L);                       // cached at version 1
+      admin.sync().aclSetuser("cache", AclSetuserArgs.Builder.removeCommand(CommandType.DEL)
+          .removeCommand(CommandType.UNLINK));
+
+      database.get(5).set(2);
+      cache.remove(5);                                              // refused: queued, not thrown
+      assertThat(manager.health().getPendingInvalidations()).isEqualTo(1);
+      assertThat(admin.sync().exists("acl:rows:{5}")).as("the old value is still in Redis").isOne();
+      for (int i = 0; i < 3; i++) {
+        assertThat(cache.get(5)).as("read %d while the invalidation is pending", i).isEqualTo(2L);
+      }
+      assertThat(manager.health().getPendingInvalidations()).as("replays keep failing").isEqualTo(1);
+
+      admin.sync().aclSetuser("cache", AclSetuserArgs.Builder.addCommand(CommandType.DEL)
+          .addCommand(CommandType.UNLINK));
+      awaitNoPendingInvalidations();
+      assertThat(admin.sync().exists("acl:rows:{5}")).as("the old value, once replayed").isZero();
+      assertThat(cache.get(5)).isEqualTo(2L);
+    } finally {
+      adminClient.shutdown();
+    }
   }
 }
