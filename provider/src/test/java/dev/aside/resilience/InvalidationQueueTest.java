@@ -43,6 +43,7 @@ class InvalidationQueueTest {
     InvalidationQueue queue = new InvalidationQueue(10);
     queue.add(key("p:c:{1}"), "p:c");
     queue.add(key("p:c:{2}"), "p:c");
+    assertThat(queue.queued()).isEqualTo(2);
 
     queue.applied(List.of(key("p:c:{1}"), key("p:c:{9}")), List.of());
 
