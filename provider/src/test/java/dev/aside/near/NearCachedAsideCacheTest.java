@@ -10,6 +10,7 @@ import dev.aside.testkit.RedisFixture;
 import dev.aside.testkit.RedisTest;
 import io.lettuce.core.CopyArgs;
 import java.io.Serializable;
+import java.util.Date;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -203,6 +204,30 @@ class NearCachedAsideCacheTest {
     }
     assertThat(metrics(b).getFills() - fills).as("reads that filled the near cache before it expired")
         .isPositive();
+  }
+
+  /* Store-by-value (the JCache default): a near hit of a mutable value is a copy, like a read from Redis. */
+  @Test
+  void aMutableValueIsCopiedOnEveryNearHit() throws Exception {
+    CacheManager manager = redis.newManager();
+    AsideConfiguration<String, Date> config = new AsideConfiguration<>();
+    config.setTypes(String.class, Date.class);
+    config.setStatisticsEnabled(true);
+    config.setNearCacheMaxEntries(1_000);
+    Cache<String, Date> dates = manager.createCache("dates", config);
+    NearCacheMetrics metrics = metrics(dates);
+    long invalidations = metrics.getInvalidationsReceived();
+    dates.put("d", new Date(1_000));
+    await("the invalidation of the own write", () -> metrics.getInvalidationsReceived() > invalidations);
+    dates.get("d");                                      // fills the near cache
+    long hits = metrics.getHits();
+
+    Date first = dates.get("d");
+    first.setTime(2_000);
+    Date second = dates.get("d");
+
+    assertThat(metrics.getHits()).as("both reads were near hits").isEqualTo(hits + 2);
+    assertThat(second).as("a fresh copy").isNotSameAs(first).isEqualTo(new Date(1_000));
   }
 
   @Test
