@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aside.cache.AsideCache;
 import dev.aside.near.NearCacheMetrics;
 import dev.aside.spi.AsideCachingProvider;
-import dev.aside.testkit.RedisServer;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +20,9 @@ import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.Configuration;
 import org.hibernate.stat.Statistics;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,20 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * session factories stand for two JVMs of a fleet, each with its own cache manager (and Redis
  * client) over one Redis and one database.
  */
+@RedisTest
 class SecondLevelCacheTest {
-  private static RedisServer redis;
+  @RegisterExtension
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.privateServer(AsideCachingProvider::new);
   private final List<SessionFactory> factories = new ArrayList<>();
   @TempDir Path dir;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisServer.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
 
   @AfterEach
   void close() {
@@ -60,7 +52,7 @@ class SecondLevelCacheTest {
   private SessionFactory node(String name, String database, boolean createSchema, String allowClasses,
       String settings) throws IOException {
     Path config = dir.resolve(name + "-aside.properties");
-    Files.writeString(config, "uri = " + redis.uri() + "?prefix=" + database + "\n"
+    Files.writeString(config, "uri = " + redis.server().uri() + "?prefix=" + database + "\n"
         + (allowClasses == null ? "" : "default.allow-classes = " + allowClasses + "\n") + settings);
     SessionFactory factory = new Configuration()
         .addAnnotatedClass(Product.class)

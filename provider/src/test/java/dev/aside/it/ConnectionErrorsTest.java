@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisFixture;
 import dev.aside.testkit.RedisServer;
+import dev.aside.testkit.RedisTest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,9 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bad URIs, options, passwords and config files fail at manager creation, clearly and without showing a password. */
+@RedisTest
 class ConnectionErrorsTest {
   @RegisterExtension
-  static final AsideRedis redis = new AsideRedis();
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.sharedOrPrivate(AsideCachingProvider::new);
 
   private static final String SECRET = "s3cret-Pa55";
   private static final String RIGHT = "right-Pa55-4711";
@@ -79,7 +82,7 @@ class ConnectionErrorsTest {
   void badOptionDoesNotLeaveABrokenManagerBehind() {
     AsideCachingProvider provider = redis.newProvider();
     String prefix = redis.newPrefix();
-    URI bad = AsideRedis.withOption(redis.uri(prefix).toString(), "connectTimeout=soon");
+    URI bad = RedisFixture.withOption(redis.uri(prefix).toString(), "connectTimeout=soon");
 
     Throwable failure = catchThrowable(() -> provider.getCacheManager(bad, loader()));
 
@@ -148,7 +151,7 @@ class ConnectionErrorsTest {
   @Test
   void rightPasswordWorksAndIsNeverShown() {
     String prefix = redis.newPrefix();
-    URI uri = AsideRedis.withOption(guarded.uri(), "prefix=" + prefix);
+    URI uri = RedisFixture.withOption(guarded.uri(), "prefix=" + prefix);
     assertThat(uri.toString()).contains(RIGHT);
     CacheManager manager = redis.newProvider().getCacheManager(uri, loader());
     Cache<String, String> cache = manager.createCache("c",

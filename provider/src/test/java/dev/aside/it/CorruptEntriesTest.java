@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.aside.cache.AsideCache;
+import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -30,9 +33,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Bytes under a cache key that Aside did not write, or must not trust, read as misses and never run code. */
+@RedisTest
 class CorruptEntriesTest {
   @RegisterExtension
-  static final AsideRedis redis = new AsideRedis();
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.sharedOrPrivate(AsideCachingProvider::new);
 
   private static final AtomicInteger LOADS = new AtomicInteger();
 
@@ -47,7 +51,7 @@ class CorruptEntriesTest {
 
   static Stream<Arguments> corruptValues() {
     return Stream.of(
-        Arguments.of("foreign text", AsideRedis.utf8("written by someone else")),
+        Arguments.of("foreign text", RedisFixture.utf8("written by someone else")),
         Arguments.of("empty", new byte[0]),
         Arguments.of("marker only", new byte[] {(byte) 0xA5}),
         Arguments.of("header without a tag", new byte[] {(byte) 0xA5, 0}),
@@ -96,7 +100,7 @@ class CorruptEntriesTest {
   @Test
   void readThroughReplacesTheCorruptValue() {
     Cache<String, String> cache = stringCache("c", Loader.class);
-    writeRaw("c", "bad", AsideRedis.utf8("written by someone else"));
+    writeRaw("c", "bad", RedisFixture.utf8("written by someone else"));
 
     assertThat(cache.get("bad")).isEqualTo("loaded bad");
     assertThat(cache.get("bad")).isEqualTo("loaded bad");
@@ -107,8 +111,8 @@ class CorruptEntriesTest {
   @Test
   void corruptValueCanBeOverwrittenAndRemoved() {
     Cache<String, String> cache = stringCache("c", null);
-    writeRaw("c", "a", AsideRedis.utf8("junk"));
-    writeRaw("c", "b", AsideRedis.utf8("junk"));
+    writeRaw("c", "a", RedisFixture.utf8("junk"));
+    writeRaw("c", "b", RedisFixture.utf8("junk"));
 
     cache.put("a", "fixed");
     assertThat(cache.get("a")).isEqualTo("fixed");
@@ -151,7 +155,7 @@ class CorruptEntriesTest {
   void undecodableKeyIsSkippedByIterationAndRemoveAll(String keyText) {
     Cache<String, String> cache = stringCache("c", null);
     cache.put("good", "value");
-    writeRaw("c", keyText, header('S', AsideRedis.utf8("orphan")));
+    writeRaw("c", keyText, header('S', RedisFixture.utf8("orphan")));
 
     assertThat(entries(cache)).isEqualTo(Map.of("good", "value"));
     assertThat(undecodable(cache)).isEqualTo(1);
@@ -193,7 +197,7 @@ class CorruptEntriesTest {
     Cache<Object, String> cache = redis.manager(prefix).createCache("objects",
         new MutableConfiguration<Object, String>().setTypes(Object.class, String.class));
     String keyText = "~O" + Base64.getUrlEncoder().withoutPadding().encodeToString(serialize(new ReadObjectSpy()));
-    writeRaw("objects", keyText, header('S', AsideRedis.utf8("value")));
+    writeRaw("objects", keyText, header('S', RedisFixture.utf8("value")));
 
     assertThat(entries(cache)).isEmpty();
     assertThat(ReadObjectSpy.read).as("gadget readObject ran").isFalse();
@@ -203,7 +207,7 @@ class CorruptEntriesTest {
   /** Control for the gadget tests: once allowed, the same bytes do deserialize and run readObject. */
   @Test
   void allowedClassIsDeserialized() {
-    CacheManager manager = redis.manager(AsideRedis.withOption(redis.uri(prefix).toString(),
+    CacheManager manager = redis.manager(RedisFixture.withOption(redis.uri(prefix).toString(),
         "allow=" + ReadObjectSpy.class.getName()));
     Cache<String, Object> cache = manager.createCache("objects", new MutableConfiguration<String, Object>()
         .setTypes(String.class, Object.class));
@@ -225,7 +229,7 @@ class CorruptEntriesTest {
   }
 
   private void writeRaw(String cacheName, String keyText, byte[] value) {
-    redis.redisBytes().set(AsideRedis.utf8(prefix + ":" + cacheName + ":{" + keyText + "}"), value);
+    redis.redisBytes().set(RedisFixture.utf8(prefix + ":" + cacheName + ":{" + keyText + "}"), value);
   }
 
   private static long undecodable(Cache<?, ?> cache) {

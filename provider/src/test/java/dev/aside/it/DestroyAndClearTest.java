@@ -2,6 +2,9 @@ package dev.aside.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code destroyCache} leaves nothing of the cache in Redis, and {@code clear()} touches no other cache or prefix. */
+@RedisTest
 class DestroyAndClearTest {
   @RegisterExtension
-  static final AsideRedis redis = new AsideRedis();
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.sharedOrPrivate(AsideCachingProvider::new);
 
   /** More than two SCAN pages of the library's batch size. */
   private static final int MANY = 2_500;

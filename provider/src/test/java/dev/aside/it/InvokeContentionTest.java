@@ -2,6 +2,9 @@ package dev.aside.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -17,9 +20,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Increments through {@code invoke} from many threads and two managers lose no update. */
+@RedisTest
 class InvokeContentionTest {
   @RegisterExtension
-  static final AsideRedis redis = new AsideRedis();
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.sharedOrPrivate(AsideCachingProvider::new);
 
   private static final int INCREMENTS = 250;
 

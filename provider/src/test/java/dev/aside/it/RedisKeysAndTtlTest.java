@@ -3,6 +3,9 @@ package dev.aside.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +23,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Entries appear in Redis under readable keys, with the TTL their expiry policy asks for. */
+@RedisTest
 class RedisKeysAndTtlTest {
   @RegisterExtension
-  static final AsideRedis redis = new AsideRedis();
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.sharedOrPrivate(AsideCachingProvider::new);
 
   private static final long TEN_MINUTES = TimeUnit.MINUTES.toMillis(10);
   private static final long ONE_MINUTE = TimeUnit.MINUTES.toMillis(1);
@@ -78,7 +82,7 @@ class RedisKeysAndTtlTest {
 
     users.put(42L, "ann");
 
-    byte[] stored = redis.redisBytes().get(AsideRedis.utf8(prefix + ":users:{42}"));
+    byte[] stored = redis.redisBytes().get(RedisFixture.utf8(prefix + ":users:{42}"));
     assertThat(stored).containsExactly(0xA5, 0x00, 'S', 'a', 'n', 'n');
   }
 

@@ -2,6 +2,9 @@ package dev.aside.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -14,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two cache managers with their own Redis clients on one URI, as two JVMs would have, share their entries. */
+@RedisTest
 class SharedManagersTest {
   @RegisterExtension
-  static final AsideRedis redis = new AsideRedis();
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.sharedOrPrivate(AsideCachingProvider::new);
 
   private static MutableConfiguration<String, String> config() {
     return new MutableConfiguration<String, String>().setTypes(String.class, String.class);

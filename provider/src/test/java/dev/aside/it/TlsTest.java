@@ -7,6 +7,7 @@ import dev.aside.cache.AsideCache;
 import dev.aside.config.AsideConfiguration;
 import dev.aside.spi.AsideCachingProvider;
 import dev.aside.testkit.RedisServer;
+import dev.aside.testkit.RedisTest;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * {@code rediss://}: a real redis-server serving TLS with a certificate made for the test, trusted
  * through the JVM's standard trust store settings ({@code javax.net.ssl.trustStore}).
  */
+@RedisTest
 class TlsTest {
   private static final String STORE_PASSWORD = "changeit";
   private static Path dir;

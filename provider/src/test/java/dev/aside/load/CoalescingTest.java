@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aside.cache.AsideCache;
 import dev.aside.config.AsideConfiguration;
+import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +27,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Concurrent read-through misses share one loader call, in one JVM and across JVMs; leases of dead holders expire. */
+@RedisTest
 class CoalescingTest {
   @RegisterExtension
-  static final RedisFixture redis = new RedisFixture();
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.sharedOrPrivate(AsideCachingProvider::new);
 
   static final AtomicInteger loads = new AtomicInteger();
   static volatile long loadMillis = 200;
   static volatile boolean failLoads;
+  /** When set, loader calls wait here (at most 30 s) before they return: a test holds the load open. */
+  static volatile CountDownLatch loaderGate;
 
   private final ExecutorService pool = Executors.newCachedThreadPool();
 
@@ -40,6 +46,11 @@ class CoalescingTest {
     loads.set(0);
     failLoads = false;
     loadMillis = 200;
+    CountDownLatch gate = loaderGate;
+    loaderGate = null;
+    if (gate != null) {
+      gate.countDown();
+    }
   }
 
   /** Counts its calls, takes {@link #loadMillis}, fails when {@link #failLoads} is set. */
@@ -48,6 +59,10 @@ class CoalescingTest {
     public String load(String key) {
       loads.incrementAndGet();
       try {
+        CountDownLatch gate = loaderGate;
+        if (gate != null && !gate.await(30, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the test never released the loader");
+        }
         Thread.sleep(loadMillis);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -108,17 +123,30 @@ class CoalescingTest {
   void concurrentMissesInSeveralJvmsShareOneLoad() throws Exception {
     List<Cache<String, String>> caches = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      caches.add(redis.newManager().createCache("users", config()));
+      caches.add(redis.newManager().createCache("users", config().setLeaseWait(Duration.ofSeconds(30))));
     }
+    loaderGate = new CountDownLatch(1);
+    loadMillis = 1;
 
-    for (Future<String> result : getAtOnce(caches, 10, "7")) {
+    /* The load is held open until the three managers without the lease wait for it, however slow they start. */
+    List<Future<String>> results = getAtOnce(caches, 10, "7");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (crossJvmWaits(caches) < 3) {
+      assertThat(System.nanoTime() - deadline).as("waited 20 s for 3 managers to wait on the lease").isNegative();
+      Thread.sleep(5);
+    }
+    loaderGate.countDown();
+    for (Future<String> result : results) {
       assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("value-of-7");
     }
 
     assertThat(loads).hasValue(1);
-    long crossJvmWaits = caches.stream()
+    assertThat(crossJvmWaits(caches)).as("one wait per manager without the lease").isEqualTo(3);
+  }
+
+  private static long crossJvmWaits(List<Cache<String, String>> caches) {
+    return caches.stream()
         .mapToLong(c -> c.unwrap(AsideCache.class).readPathMetrics().getCrossJvmWaits()).sum();
-    assertThat(crossJvmWaits).isEqualTo(3);
   }
 
   @Test
@@ -139,15 +167,16 @@ class CoalescingTest {
 
   @Test
   void aLeaseWhoseHolderDiedExpiresByItself() {
-    Cache<String, String> cache = redis.newManager().createCache("users", config().setLeaseWait(Duration.ofSeconds(5)));
-    redis.redis().psetex(redis.prefix() + ":users:{5}:lease", 300, "token-of-a-dead-jvm");
+    Cache<String, String> cache = redis.newManager().createCache("users", config().setLeaseWait(Duration.ofSeconds(30)));
     loadMillis = 1;
 
+    /* Timed from before the lease is set, so the lower bound holds however slow the machine. */
     long start = System.nanoTime();
+    redis.redis().psetex(redis.prefix() + ":users:{5}:lease", 300, "token-of-a-dead-jvm");
     assertThat(cache.get("5")).isEqualTo("value-of-5");
     long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-    assertThat(tookMillis).isBetween(250L, 4_000L);
+    assertThat(tookMillis).as("waited for the dead holder's 300 ms lease, ms").isBetween(299L, 25_000L);
     assertThat(redis.redis().get(redis.prefix() + ":users:{5}")).as("filled once the lease expired").isNotNull();
     assertThat(cache.unwrap(AsideCache.class).readPathMetrics().getLeaseTimeouts()).isZero();
   }

@@ -3,49 +3,109 @@ package dev.aside.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.CacheException;
 import javax.cache.integration.CacheLoaderException;
 import org.junit.jupiter.api.Test;
 
-/** The flight protocol without Redis: who may join, when the owner must read again, and what joiners get. */
+/** When a load in flight takes joiners, and what they get: the protocol of {@link Flight}, without Redis. */
 class FlightTest {
   private final AtomicInteger unregistered = new AtomicInteger();
   private final Flight<String> flight = new Flight<>(unregistered::incrementAndGet);
 
   @Test
-  void joinersGetTheOwnersAnswer() {
+  void anOpenFlightTakesJoinersAndAClosedOneNone() {
     assertThat(flight.tryJoin()).isTrue();
-    flight.complete("v");
-    assertThat(flight.await()).isEqualTo("v");
-    assertThat(unregistered).as("a completed flight leaves the registry").hasPositiveValue();
+    assertThat(flight.tryJoin()).isTrue();
+    assertThat(unregistered).hasValue(0);
+
+    flight.close();
+
+    assertThat(flight.tryJoin()).as("after close").isFalse();
+    assertThat(unregistered).hasValue(1);
   }
 
   @Test
-  void aClosedFlightTakesNoJoiners() {
-    flight.close();
+  void aReadNobodyJoinedDuringClosesTheFlight() {
+    long mark = flight.mark();
+
+    assertThat(flight.closeIfNoJoinsSince(mark)).isTrue();
+
     assertThat(flight.tryJoin()).isFalse();
     assertThat(unregistered).hasValue(1);
   }
 
   @Test
-  void aJoinDuringTheOwnersReadMakesTheOwnerReadAgain() {
+  void aJoinDuringTheReadKeepsTheFlightOpen() {
     long mark = flight.mark();
     assertThat(flight.tryJoin()).isTrue();
-    assertThat(flight.closeIfNoJoinsSince(mark)).as("someone joined while the read was on its way").isFalse();
-    assertThat(flight.tryJoin()).as("still open").isTrue();
 
-    long quiet = flight.mark();
-    assertThat(flight.closeIfNoJoinsSince(quiet)).isTrue();
+    assertThat(flight.closeIfNoJoinsSince(mark)).as("someone joined: read again for them").isFalse();
+
+    assertThat(flight.tryJoin()).as("still open").isTrue();
+    assertThat(unregistered).hasValue(0);
+    assertThat(flight.closeIfNoJoinsSince(flight.mark())).isTrue();
     assertThat(flight.tryJoin()).isFalse();
   }
 
   @Test
-  void aLoaderFailureReachesEveryJoinerAsACacheLoaderException() {
+  void aClosedFlightStaysClosedForAnOldMark() {
+    long mark = flight.mark();
+    flight.close();
+    assertThat(flight.closeIfNoJoinsSince(mark)).isFalse();
+    assertThat(flight.tryJoin()).isFalse();
+  }
+
+  @Test
+  void joinersGetTheAnswerAndCompletionClosesTheFlight() throws Exception {
     assertThat(flight.tryJoin()).isTrue();
-    flight.fail(new IllegalStateException("source down"));
-    assertThatThrownBy(flight::await).isInstanceOf(CacheLoaderException.class).hasRootCauseMessage("source down");
-    Flight<String> wrapped = new Flight<>(() -> {});
-    wrapped.fail(new CacheLoaderException("loader said no"));
-    assertThatThrownBy(wrapped::await).isInstanceOf(CacheLoaderException.class).hasMessageContaining("loader said no");
+    CompletableFuture<String> joiner = CompletableFuture.supplyAsync(flight::await);
+
+    flight.complete("v");
+
+    assertThat(joiner.get(10, TimeUnit.SECONDS)).isEqualTo("v");
+    assertThat(flight.tryJoin()).as("after completion").isFalse();
+    assertThat(unregistered).hasValue(1);
+  }
+
+  @Test
+  void aFailureReachesJoinersAsACacheLoaderExceptionAndClosesTheFlight() {
+    flight.fail(new IllegalStateException("database down"));
+
+    assertThat(flight.tryJoin()).isFalse();
+    assertThat(unregistered).hasValue(1);
+    assertThatThrownBy(flight::await).isInstanceOf(CacheLoaderException.class)
+        .hasCauseInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void cacheExceptionsReachJoinersAsThemselves() {
+    CacheException failure = new CacheException("closed");
+    flight.fail(failure);
+    assertThatThrownBy(flight::await).isSameAs(failure);
+
+    Flight<String> other = new Flight<>(() -> { });
+    other.fail(new CacheLoaderException("loader says no"));
+    assertThatThrownBy(other::await).isInstanceOf(CacheLoaderException.class).hasMessage("loader says no");
+  }
+
+  @Test
+  void anInterruptedJoinerStillGetsTheAnswerAndKeepsItsInterrupt() throws Exception {
+    CompletableFuture<Boolean> interruptKept = new CompletableFuture<>();
+    Thread joiner = new Thread(() -> {
+      Thread.currentThread().interrupt();
+      String value = flight.await();
+      interruptKept.complete("v".equals(value) && Thread.currentThread().isInterrupted());
+    });
+    joiner.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (joiner.getState() != Thread.State.WAITING) {   // blocked in await, its interrupt consumed
+      assertThat(System.nanoTime() - deadline).as("waited 10 s for the joiner to block").isNegative();
+      Thread.sleep(1);
+    }
+    flight.complete("v");
+    assertThat(interruptKept.get(10, TimeUnit.SECONDS)).isTrue();
   }
 }

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aside.config.AsideConfiguration;
 import dev.aside.expiry.JitteredExpiryPolicy;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.io.Closeable;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -24,9 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** TTL jitter spreads expirations: 10,000 entries with a 10-minute TTL expire over [10, 11] minutes, roughly uniformly. */
+@RedisTest
 class JitterTest {
   @RegisterExtension
-  static final RedisFixture redis = new RedisFixture();
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.sharedOrPrivate(AsideCachingProvider::new);
 
   private static final long TEN_MINUTES = TimeUnit.MINUTES.toMillis(10);
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aside.cache.AsideCache;
 import dev.aside.config.AsideConfiguration;
+import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,9 +31,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * then caches v1 — ends with v2 or nothing cached, never v1; and no read that begins after an
  * invalidation returned sees the older value.
  */
+@RedisTest
 class NoStaleSetTest {
   @RegisterExtension
-  static final RedisFixture redis = new RedisFixture();
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.sharedOrPrivate(AsideCachingProvider::new);
 
   /** The "database": key → version. */
   static final ConcurrentHashMap<Integer, AtomicLong> database = new ConcurrentHashMap<>();
@@ -117,7 +121,9 @@ class NoStaleSetTest {
       assertThat(write(writerCache, 1)).isEqualTo(2);                   // database at v2, invalidated
       Future<Long> laterRead = pool.submit(() -> readerCache.get(1));    // begins after the invalidation
       AsideCache<?, ?> reader = readerCache.unwrap(AsideCache.class);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (reader.readPathMetrics().getCoalescedWaits() == 0) {        // ... and joins the running load
+        assertThat(System.nanoTime() - deadline).as("waited 20 s for the later read to join the load").isNegative();
         Thread.sleep(1);
       }
       loaderGate.countDown();                                             // the reader tries to fill v1

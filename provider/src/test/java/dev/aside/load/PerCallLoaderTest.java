@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aside.cache.AsideCache;
 import dev.aside.config.AsideConfiguration;
+import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +30,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code CacheLoader}, through the whole read path: one load for concurrent misses in a JVM and
  * across JVMs, no stale set, negative caching, the loader's exception to every caller.
  */
+@RedisTest
 class PerCallLoaderTest {
   @RegisterExtension
-  static final RedisFixture redis = new RedisFixture();
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.sharedOrPrivate(AsideCachingProvider::new);
 
   private final ExecutorService pool = Executors.newCachedThreadPool();
 

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aside.config.AsideConfiguration;
 import dev.aside.spi.AsideCachingProvider;
-import dev.aside.testkit.RedisServer;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.JCacheMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,9 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,29 +25,21 @@ import org.junit.jupiter.api.io.TempDir;
  * from the manager's URI. That works for a configuration file's URI (Spring Boot's case) and a
  * {@code redis://} URI without options; Micrometer cannot name a URI with a query ({@code ?}, {@code =}).
  */
+@RedisTest
 class MicrometerJCacheMetricsTest {
-  private static RedisServer redis;
-
-  @BeforeAll
-  static void start() {
-    redis = RedisServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    redis.close();
-  }
+  @RegisterExtension
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.privateServer(AsideCachingProvider::new);
 
   @Test
   void throughAConfigurationFile(@TempDir Path dir) throws IOException {
     Path config = dir.resolve("aside.properties");
-    Files.writeString(config, "uri = " + redis.uri() + "?prefix=micrometer\n");
+    Files.writeString(config, "uri = " + redis.server().uri() + "?prefix=micrometer\n");
     hitsMissesAndPutsReachMicrometer(config.toUri());
   }
 
   @Test
   void throughARedisUriWithoutOptions() {
-    hitsMissesAndPutsReachMicrometer(URI.create(redis.uri()));
+    hitsMissesAndPutsReachMicrometer(URI.create(redis.server().uri()));
   }
 
   private void hitsMissesAndPutsReachMicrometer(URI uri) {

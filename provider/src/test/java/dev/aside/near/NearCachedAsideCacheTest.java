@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.aside.cache.AsideCache;
 import dev.aside.config.AsideConfiguration;
 import dev.aside.spi.AsideCachingProvider;
-import dev.aside.testkit.RedisServer;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
+import io.lettuce.core.CopyArgs;
 import java.io.Serializable;
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Date;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -22,47 +20,22 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.ExpiryPolicy;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A cache with a near cache, through the JCache API: hits served locally, writes anywhere invalidate them, disconnects clear them. */
+@RedisTest
 class NearCachedAsideCacheTest {
-  private static RedisServer server;
-  private static RedisClient rawClient;
-  private static StatefulRedisConnection<String, String> raw;
-  private final List<CacheManager> managers = new ArrayList<>();
-
-  @BeforeAll
-  static void start() {
-    server = RedisServer.startOrExternal();
-    rawClient = RedisClient.create(server.uri());
-    raw = rawClient.connect();
-  }
-
-  @AfterAll
-  static void stop() {
-    raw.close();
-    rawClient.shutdown();
-    server.close();
-  }
-
-  @AfterEach
-  void closeManagers() {
-    managers.forEach(CacheManager::close);
-    managers.clear();
-    raw.sync().flushall();
-  }
+  /* A server of its own, never REDIS_URI's: these tests FLUSHALL and CLIENT KILL. */
+  @RegisterExtension
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.privateServer(AsideCachingProvider::new);
 
   private Cache<String, String> cache(boolean near) {
     return cache(near, new AsideConfiguration<>());
   }
 
   private Cache<String, String> cache(boolean near, AsideConfiguration<String, String> config) {
-    CacheManager manager = new AsideCachingProvider()
-        .getCacheManager(URI.create(server.uri() + "?prefix=near"), getClass().getClassLoader());
-    managers.add(manager);
+    CacheManager manager = redis.newManager();
     config.setTypes(String.class, String.class);
     config.setStatisticsEnabled(true);
     if (near) {
@@ -91,53 +64,93 @@ class NearCachedAsideCacheTest {
     }
   }
 
-  private static NearCacheMetrics metrics(Cache<?, ?> cache) throws Exception {
-    return cache.unwrap(AsideCache.class).nearCacheMetrics();
+  /** The Redis key of {@code key} in the "users" cache. */
+  private static String key(String key) {
+    return redis.prefix() + ":users:{" + key + "}";
   }
 
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean() && System.nanoTime() < end) {
+  /** The near cache's counters; fails when the cache has no near cache. */
+  private static NearCacheMetrics metrics(Cache<?, ?> cache) {
+    NearCacheMetrics metrics = cache.unwrap(AsideCache.class).nearCacheMetrics();
+    assertThat(metrics).as("the cache has a near cache").isNotNull();
+    return metrics;
+  }
+
+  /** Reads {@code key}, requiring the read to be answered from this JVM's near cache. */
+  private static String nearHit(Cache<String, String> cache, String key) {
+    NearCacheMetrics metrics = metrics(cache);
+    long hits = metrics.getHits();
+    long misses = metrics.getMisses();
+    String value = cache.get(key);
+    assertThat(metrics.getHits()).as("near hits after get(%s)", key).isEqualTo(hits + 1);
+    assertThat(metrics.getMisses()).as("near misses after get(%s)", key).isEqualTo(misses);
+    return value;
+  }
+
+  /** Reads {@code key}, requiring the read to miss the near cache (so to go to Redis). */
+  private static String nearMiss(Cache<String, String> cache, String key) {
+    NearCacheMetrics metrics = metrics(cache);
+    long hits = metrics.getHits();
+    long misses = metrics.getMisses();
+    String value = cache.get(key);
+    assertThat(metrics.getMisses()).as("near misses after get(%s)", key).isEqualTo(misses + 1);
+    assertThat(metrics.getHits()).as("near hits after get(%s)", key).isEqualTo(hits);
+    return value;
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - end > 0) {
+        throw new AssertionError("Timed out after 10 s waiting for: " + what);
+      }
       Thread.sleep(5);
     }
-    assertThat(condition.getAsBoolean()).isTrue();
+  }
+
+  /** Waits for an invalidation of this cache to arrive from Redis after {@code before} had arrived. */
+  private static void awaitInvalidationAfter(Cache<?, ?> cache, long before) throws InterruptedException {
+    NearCacheMetrics metrics = metrics(cache);
+    await("an invalidation from Redis", () -> metrics.getInvalidationsReceived() > before);
   }
 
   /** Redis also reports this JVM's own write to its invalidation connection: lets that arrive before a fill. */
   private static void putAndAwaitItsInvalidation(Cache<String, String> cache, String key, String value)
-      throws Exception {
+      throws InterruptedException {
     long before = metrics(cache).getInvalidationsReceived();
     cache.put(key, value);
-    await(() -> {
-      try {
-        return metrics(cache).getInvalidationsReceived() > before;
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    awaitInvalidationAfter(cache, before);
+  }
+
+  /** Puts {@code value}, fills the near cache from Redis, and shows that the next read is a near hit. */
+  private static void holdNear(Cache<String, String> cache, String key, String value) throws InterruptedException {
+    putAndAwaitItsInvalidation(cache, key, value);
+    assertThat(nearMiss(cache, key)).as("the read that fills the near cache").isEqualTo(value);
+    assertThat(nearHit(cache, key)).as("served from the near cache").isEqualTo(value);
+  }
+
+  private long commandsProcessed() {
+    return Long.parseLong(redis.redis().info("stats").replaceAll("(?s).*total_commands_processed:(\\d+).*", "$1"));
   }
 
   @Test
   void hitsAreServedLocallyAndCountAsHits() throws Exception {
     Cache<String, String> b = cache(true);
-    putAndAwaitItsInvalidation(b, "42", "ann");
-    assertThat(b.get("42")).isEqualTo("ann");            // fills the near cache
-    long commands = Long.parseLong(raw.sync().info("stats").replaceAll("(?s).*total_commands_processed:(\\d+).*", "$1"));
+    holdNear(b, "42", "ann");
+    long commands = commandsProcessed();
     for (int i = 0; i < 100; i++) {
       assertThat(b.get("42")).isEqualTo("ann");
     }
-    long after = Long.parseLong(raw.sync().info("stats").replaceAll("(?s).*total_commands_processed:(\\d+).*", "$1"));
-    assertThat(after - commands).as("commands Redis saw for 100 near hits").isLessThan(10);
-    assertThat(metrics(b).getHits()).isGreaterThanOrEqualTo(100);
-    assertThat(b.unwrap(AsideCache.class).statistics().getCacheHits()).isEqualTo(101);
+    assertThat(commandsProcessed() - commands).as("commands Redis saw for 100 near hits").isLessThan(10);
+    assertThat(metrics(b).getHits()).isEqualTo(101);
+    assertThat(b.unwrap(AsideCache.class).statistics().getCacheHits()).isEqualTo(102);
   }
 
   @Test
   void getAllAndContainsKeyAnswerTheKeysTheNearCacheHoldsFromIt() throws Exception {
     Cache<String, String> b = cache(true);
     for (int i = 1; i <= 3; i++) {
-      putAndAwaitItsInvalidation(b, "k" + i, "v" + i);
-      b.get("k" + i);                                    // fills the near cache
+      holdNear(b, "k" + i, "v" + i);
     }
     var statistics = b.unwrap(AsideCache.class).statistics();
     statistics.clear();
@@ -162,40 +175,65 @@ class NearCachedAsideCacheTest {
   @Test
   void theAverageGetTimeOfNearHitsIsTheirTimeOnAverage() throws Exception {
     Cache<String, String> b = cache(true);
-    putAndAwaitItsInvalidation(b, "42", "ann");
-    b.get("42");
+    holdNear(b, "42", "ann");
     var statistics = b.unwrap(AsideCache.class).statistics();
     statistics.clear();
+    long nearHits = metrics(b).getHits();
     for (int i = 0; i < 200_000; i++) {
       b.get("42");
     }
+    assertThat(metrics(b).getHits() - nearHits).as("near hits").isEqualTo(200_000);
     assertThat(statistics.getCacheHits()).isEqualTo(200_000);
     assertThat(statistics.getAverageGetTime()).as("average get time of near hits, µs").isBetween(0f, 50f);
   }
 
   /*
    * The read that expires the entry deletes it in Redis; the near entry filled by that same read must
-   * go at once, not when Redis's invalidation of the deletion arrives.
+   * go at once, not when Redis's invalidation of the deletion arrives: the next read goes to Redis.
    */
   @Test
-  void anAccessThatExpiresTheEntryDropsItsNearEntryAtOnce() {
+  void anAccessThatExpiresTheEntryDropsItsNearEntryAtOnce() throws Exception {
     AsideConfiguration<String, String> config = new AsideConfiguration<>();
     config.setExpiryPolicyFactory(FactoryBuilder.factoryOf(new ReadOnce()));
     Cache<String, String> b = cache(true, config);
+    long fills = metrics(b).getFills();
     for (int i = 0; i < 200; i++) {
-      b.put("k", "v" + i);
-      assertThat(b.get("k")).isEqualTo("v" + i);
-      assertThat(b.get("k")).as("read %d after the access that expired it", i).isNull();
+      putAndAwaitItsInvalidation(b, "k", "v" + i);
+      assertThat(nearMiss(b, "k")).isEqualTo("v" + i);
+      assertThat(nearMiss(b, "k")).as("read %d after the access that expired it", i).isNull();
     }
+    assertThat(metrics(b).getFills() - fills).as("reads that filled the near cache before it expired")
+        .isPositive();
+  }
+
+  /* Store-by-value (the JCache default): a near hit of a mutable value is a copy, like a read from Redis. */
+  @Test
+  void aMutableValueIsCopiedOnEveryNearHit() throws Exception {
+    CacheManager manager = redis.newManager();
+    AsideConfiguration<String, Date> config = new AsideConfiguration<>();
+    config.setTypes(String.class, Date.class);
+    config.setStatisticsEnabled(true);
+    config.setNearCacheMaxEntries(1_000);
+    Cache<String, Date> dates = manager.createCache("dates", config);
+    NearCacheMetrics metrics = metrics(dates);
+    long invalidations = metrics.getInvalidationsReceived();
+    dates.put("d", new Date(1_000));
+    await("the invalidation of the own write", () -> metrics.getInvalidationsReceived() > invalidations);
+    dates.get("d");                                      // fills the near cache
+    long hits = metrics.getHits();
+
+    Date first = dates.get("d");
+    first.setTime(2_000);
+    Date second = dates.get("d");
+
+    assertThat(metrics.getHits()).as("both reads were near hits").isEqualTo(hits + 2);
+    assertThat(second).as("a fresh copy").isNotSameAs(first).isEqualTo(new Date(1_000));
   }
 
   @Test
   void aClosedCacheThrowsEvenForAKeyItsNearCacheHeld() throws Exception {
     Cache<String, String> b = cache(true);
-    putAndAwaitItsInvalidation(b, "42", "ann");
-    b.get("42");
-    assertThat(b.get("42")).isEqualTo("ann");
-    assertThat(metrics(b).getHits()).as("served from the near cache before close").isEqualTo(1);
+    holdNear(b, "42", "ann");
     b.close();
     assertThatThrownBy(() -> b.get("42")).isInstanceOf(IllegalStateException.class);
   }
@@ -204,80 +242,104 @@ class NearCachedAsideCacheTest {
   void aWriteThroughAnotherManagerInvalidatesTheNearEntry() throws Exception {
     Cache<String, String> a = cache(false);
     Cache<String, String> b = cache(true);
-    a.put("k", "v1");
-    assertThat(b.get("k")).isEqualTo("v1");
+    holdNear(b, "k", "v1");
+
     long invalidations = metrics(b).getInvalidationsReceived();
-
     a.put("k", "v2");
-    await(() -> {
-      try {
-        return metrics(b).getInvalidationsReceived() > invalidations;
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    assertThat(b.get("k")).isEqualTo("v2");
+    awaitInvalidationAfter(b, invalidations);
+    assertThat(nearMiss(b, "k")).isEqualTo("v2");
+    assertThat(nearHit(b, "k")).isEqualTo("v2");
 
+    invalidations = metrics(b).getInvalidationsReceived();
     a.remove("k");
-    await(() -> b.get("k") == null);
+    awaitInvalidationAfter(b, invalidations);
+    assertThat(nearMiss(b, "k")).isNull();
   }
 
+  /* Writes by other programs (redis-cli, a script) reach the near cache as Redis's invalidations. */
   @Test
   void externalWritesInvalidate() throws Exception {
+    Cache<String, String> a = cache(false);
     Cache<String, String> b = cache(true);
-    b.put("x", "mine");
-    assertThat(b.get("x")).isEqualTo("mine");
+    a.put("theirs", "written elsewhere");
+    holdNear(b, "x", "mine");
 
-    raw.sync().del("near:users:{x}");
-    await(() -> b.get("x") == null);
+    long invalidations = metrics(b).getInvalidationsReceived();
+    redis.redis().copy(key("theirs"), key("x"), CopyArgs.Builder.replace(true));
+    awaitInvalidationAfter(b, invalidations);
+    assertThat(nearMiss(b, "x")).as("after an external write").isEqualTo("written elsewhere");
+    assertThat(nearHit(b, "x")).isEqualTo("written elsewhere");
+
+    invalidations = metrics(b).getInvalidationsReceived();
+    redis.redis().del(key("x"));
+    awaitInvalidationAfter(b, invalidations);
+    assertThat(nearMiss(b, "x")).as("after an external delete").isNull();
   }
 
+  /*
+   * Redis reports an own write to the invalidation connection only after the write returned; until
+   * then the near entry of the previous value must already be gone, or this JVM would read it back.
+   */
   @Test
-  void ownWritesAreReadBackAtOnce() {
+  void ownWritesAreReadBackAtOnce() throws Exception {
     Cache<String, String> b = cache(true);
-    for (int i = 0; i < 200; i++) {
+    holdNear(b, "own", "v0");
+    for (int i = 1; i <= 50; i++) {
+      long invalidations = metrics(b).getInvalidationsReceived();
       b.put("own", "v" + i);
-      assertThat(b.get("own")).isEqualTo("v" + i);
+      assertThat(nearMiss(b, "own")).as("read right after put %d", i).isEqualTo("v" + i);
+      awaitInvalidationAfter(b, invalidations);
+      assertThat(b.get("own")).as("a hit if the read above was filled after the invalidation").isEqualTo("v" + i);
+      assertThat(nearHit(b, "own")).as("held again after put %d", i).isEqualTo("v" + i);
     }
     b.remove("own");
-    assertThat(b.get("own")).isNull();
+    assertThat(nearMiss(b, "own")).as("read right after remove").isNull();
   }
 
+  /*
+   * While the invalidation connection is down, writes go unreported; so its loss clears the near cache,
+   * and once it is back the near cache serves hits again and hears about writes again.
+   */
   @Test
   void losingTheInvalidationConnectionClearsTheNearCacheAndItRecovers() throws Exception {
     Cache<String, String> b = cache(true);
-    b.put("k", "v1");
-    assertThat(b.get("k")).isEqualTo("v1");
-    long clears = metrics(b).getFullClears();
-
-    raw.sync().clientKill(io.lettuce.core.KillArgs.Builder.typeNormal());   // every client, the tracking one included
-    await(() -> {
-      try {
-        return metrics(b).getFullClears() > clears || !metrics(b).isLive();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    raw.sync().set("near:users:{k}", raw.sync().get("near:users:{k}"));     // no-op write while disconnected
-    await(() -> {
-      try {
-        return metrics(b).isLive();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
     Cache<String, String> writer = cache(false);
-    writer.put("k", "v2");
-    await(() -> "v2".equals(b.get("k")));
+    writer.put("source2", "v2");
+    writer.put("source3", "v3");
+    holdNear(b, "k", "v1");
+    NearCacheMetrics metrics = metrics(b);
+    long clears = metrics.getFullClears();
+
+    redis.killNormalClients();   // every client, the invalidation one included
+    await("the near cache cleared", () -> metrics.getFullClears() > clears);
+    /* Sent on the raw connection as soon as it is back: likely before the feed is, so never reported. */
+    redis.redis().copy(key("source2"), key("k"), CopyArgs.Builder.replace(true));
+    await("the invalidation connection live again", metrics::isLive);
+    /* The cache's own data connection was killed too: reads fail open (null) until it is back. */
+    await("v2 read from Redis", () -> {
+      String read = b.get("k");
+      assertThat(read).as("a read after the loss").isNotEqualTo("v1");
+      return "v2".equals(read);
+    });
+    assertThat(nearHit(b, "k")).as("served locally again").isEqualTo("v2");
+
+    long invalidations = metrics.getInvalidationsReceived();
+    redis.redis().copy(key("source3"), key("k"), CopyArgs.Builder.replace(true));
+    awaitInvalidationAfter(b, invalidations);
+    assertThat(nearMiss(b, "k")).as("invalidated over the new connection").isEqualTo("v3");
   }
 
   @Test
   void flushallClearsEverything() throws Exception {
     Cache<String, String> b = cache(true);
-    b.put("k", "v");
-    assertThat(b.get("k")).isEqualTo("v");
+    holdNear(b, "k1", "v1");
+    holdNear(b, "k2", "v2");
+    NearCacheMetrics metrics = metrics(b);
+    long clears = metrics.getFullClears();
 
-    raw.sync().flushall();
-    await(() -> b.get("k") == null);
+    redis.flushAll();
+    await("the near cache cleared", () -> metrics.getFullClears() > clears);
+    assertThat(nearMiss(b, "k1")).isNull();
+    assertThat(nearMiss(b, "k2")).isNull();
   }
 }

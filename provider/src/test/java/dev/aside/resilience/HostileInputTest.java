@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.aside.config.AsideConfiguration;
 import dev.aside.spi.AsideCachingProvider;
 import dev.aside.testkit.RedisServer;
+import dev.aside.testkit.RedisTest;
 import io.lettuce.core.RedisClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Oversized values are refused before anything is sent; a password never shows in logs, exceptions, toString or MBean names. */
+@RedisTest
 class HostileInputTest {
   private static final String SECRET = "s3cret-Pw-9f2";
   private static RedisServer server;

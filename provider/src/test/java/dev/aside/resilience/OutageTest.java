@@ -7,6 +7,11 @@ import dev.aside.config.AsideConfiguration;
 import dev.aside.manager.AsideCacheManager;
 import dev.aside.spi.AsideCachingProvider;
 import dev.aside.testkit.RedisServer;
+import dev.aside.testkit.RedisTest;
+import io.lettuce.core.AclSetuserArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.protocol.CommandType;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * restarted, reads keep answering within the timeout plus the loader's time, the breaker opens and
  * closes, and invalidations made during the outage are applied before Redis is trusted again.
  */
+@RedisTest
 class OutageTest {
   static final Map<Integer, AtomicLong> database = new ConcurrentHashMap<>();
 
@@ -71,8 +77,12 @@ class OutageTest {
 
   /** Opens the manager with these URI options, and its read-through cache of {@link #database}. */
   private void open(String options) {
+    open(options, server.uri());
+  }
+
+  private void open(String options, String base) {
     manager = (AsideCacheManager) new AsideCachingProvider().getCacheManager(
-        URI.create(server.uri() + options), getClass().getClassLoader());
+        URI.create(base + options), getClass().getClassLoader());
     AsideConfiguration<Integer, Long> config = new AsideConfiguration<>();
     config.setTypes(Integer.class, Long.class);
     config.setReadThrough(true);
@@ -116,6 +126,14 @@ class OutageTest {
     assertThat(manager.health().getCircuitState()).isEqualTo(state);
   }
 
+  private void awaitNoPendingInvalidations() throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (manager.health().getPendingInvalidations() != 0 && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    assertThat(manager.health().getPendingInvalidations()).as("pending invalidations after 10 s").isZero();
+  }
+
   @Test
   void killedAndRestartedRedisNeverFailsAReadAndTheBreakerOpensAndCloses() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -127,10 +145,10 @@ class OutageTest {
       }
       Thread.sleep(500);
       server.kill();
-      awaitCircuit("OPEN", 2_000);
+      awaitCircuit("OPEN", 5_000);
       Thread.sleep(1_000);
       server.restart();
-      awaitCircuit("CLOSED", 5_000);
+      awaitCircuit("CLOSED", 10_000);
       for (Future<Long> reader : readers) {
         assertThat(reader.get(10, TimeUnit.SECONDS)).as("slowest read, ms").isLessThan(1_000);
       }
@@ -160,7 +178,7 @@ class OutageTest {
         cache.remove(k);                                 // ...and the invalidation fails: queued, not thrown
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1_000);
       }
-      awaitCircuit("OPEN", 2_000);
+      awaitCircuit("OPEN", 5_000);
       for (int k = 0; k < 10; k++) {
         long start = System.nanoTime();
         assertThat(cache.get(k)).as("served by the loader while Redis is paused").isEqualTo(2L);
@@ -170,7 +188,7 @@ class OutageTest {
     } finally {
       server.resume();
     }
-    awaitCircuit("CLOSED", 5_000);
+    awaitCircuit("CLOSED", 10_000);
     assertThat(manager.health().getPendingInvalidations()).isZero();
     assertThat(manager.health().getReplayedInvalidations()).isEqualTo(10);
     for (int k = 0; k < 10; k++) {
@@ -190,7 +208,7 @@ class OutageTest {
     assertThat(cache.get(1)).isEqualTo(1L);
     server.kill();
     assertThat(cache.get(2)).as("served by the loader while Redis is down").isEqualTo(1L);
-    awaitCircuit("OPEN", 2_000);
+    awaitCircuit("OPEN", 5_000);
     server.restart();
     awaitCircuit("CLOSED", 10_000);
     long loads = cache.unwrap(AsideCache.class).readPathMetrics().getLoads();
@@ -208,9 +226,44 @@ class OutageTest {
     server.resume();
     // Redis answers again and still holds version 1, but the key is untrusted until the replay.
     assertThat(cache.get(5)).isEqualTo(2L);
-    awaitCircuit("CLOSED", 5_000);
-    Thread.sleep(300);
-    assertThat(manager.health().getPendingInvalidations()).isZero();
+    awaitCircuit("CLOSED", 10_000);
+    awaitNoPendingInvalidations();
     assertThat(cache.get(5)).isEqualTo(2L);
+  }
+
+  /*
+   * A removal that Redis refuses leaves the old value in Redis. Here an ACL refuses DEL and UNLINK to the
+   * cache's user, so the removal is queued and its replay keeps failing while reads still work: until the
+   * replay succeeds, reads of that key must not trust what Redis holds.
+   */
+  @Test
+  void aKeyWithAPendingInvalidationIsNotReadFromRedisUntilTheReplaySucceeds() throws Exception {
+    manager.close();
+    RedisClient adminClient = RedisClient.create(server.uri());
+    try (StatefulRedisConnection<String, String> admin = adminClient.connect()) {
+      admin.sync().aclSetuser("cache", AclSetuserArgs.Builder.on().addPassword("cache-pw").allKeys()
+          .allChannels().allCommands());
+      open("?timeout=2s&breakerFailures=100&prefix=acl", "redis://cache:cache-pw@127.0.0.1:" + server.port());
+      assertThat(cache.get(5)).isEqualTo(1L);                       // cached at version 1
+      admin.sync().aclSetuser("cache", AclSetuserArgs.Builder.removeCommand(CommandType.DEL)
+          .removeCommand(CommandType.UNLINK));
+
+      database.get(5).set(2);
+      cache.remove(5);                                              // refused: queued, not thrown
+      assertThat(manager.health().getPendingInvalidations()).isEqualTo(1);
+      assertThat(admin.sync().exists("acl:rows:{5}")).as("the old value is still in Redis").isOne();
+      for (int i = 0; i < 3; i++) {
+        assertThat(cache.get(5)).as("read %d while the invalidation is pending", i).isEqualTo(2L);
+      }
+      assertThat(manager.health().getPendingInvalidations()).as("replays keep failing").isEqualTo(1);
+
+      admin.sync().aclSetuser("cache", AclSetuserArgs.Builder.addCommand(CommandType.DEL)
+          .addCommand(CommandType.UNLINK));
+      awaitNoPendingInvalidations();
+      assertThat(admin.sync().exists("acl:rows:{5}")).as("the old value, once replayed").isZero();
+      assertThat(cache.get(5)).isEqualTo(2L);
+    } finally {
+      adminClient.shutdown();
+    }
   }
 }

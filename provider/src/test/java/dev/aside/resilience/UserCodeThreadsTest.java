@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aside.config.AsideConfiguration;
 import dev.aside.spi.AsideCachingProvider;
-import dev.aside.testkit.RedisServer;
-import java.net.URI;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -22,9 +22,14 @@ import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CompletionListener;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Loaders, writers, listeners and entry processors never run on Lettuce's event-loop threads. */
+@RedisTest
 class UserCodeThreadsTest {
+  @RegisterExtension
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.sharedOrPrivate(AsideCachingProvider::new);
+
   static final Set<String> threads = ConcurrentHashMap.newKeySet();
 
   /** Records its thread; loads "v" + key. */
@@ -77,49 +82,59 @@ class UserCodeThreadsTest {
     }
   }
 
+  /** One per entry the test creates: a (read through), b (put), c (invoke), d and e (loadAll). */
+  static final CountDownLatch asyncEvents = new CountDownLatch(5);
+
+  /** Records its thread and counts down {@link #asyncEvents} per event; registered as asynchronous. */
+  public static final class AsyncRecordingListener implements CacheEntryCreatedListener<String, String> {
+    @Override
+    public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+      threads.add(Thread.currentThread().getName());
+      events.forEach(event -> asyncEvents.countDown());
+    }
+  }
+
   @Test
   void userCodeRunsOnCallerOrAsideThreads() throws Exception {
-    try (RedisServer server = RedisServer.startOrExternal()) {
-      CacheManager manager = new AsideCachingProvider()
-          .getCacheManager(URI.create(server.uri() + "?prefix=threads"), getClass().getClassLoader());
-      try {
-        AsideConfiguration<String, String> config = new AsideConfiguration<>();
-        config.setTypes(String.class, String.class);
-        config.setReadThrough(true);
-        config.setWriteThrough(true);
-        config.setCacheLoaderFactory(FactoryBuilder.factoryOf(RecordingLoader.class));
-        config.setCacheWriterFactory(FactoryBuilder.factoryOf(RecordingWriter.class));
-        for (boolean synchronous : new boolean[] {true, false}) {
-          config.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-              FactoryBuilder.factoryOf(RecordingListener.class), null, false, synchronous));
+    CacheManager manager = redis.manager();
+    try {
+      AsideConfiguration<String, String> config = new AsideConfiguration<>();
+      config.setTypes(String.class, String.class);
+      config.setReadThrough(true);
+      config.setWriteThrough(true);
+      config.setCacheLoaderFactory(FactoryBuilder.factoryOf(RecordingLoader.class));
+      config.setCacheWriterFactory(FactoryBuilder.factoryOf(RecordingWriter.class));
+      config.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+          FactoryBuilder.factoryOf(RecordingListener.class), null, false, true));
+      config.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+          FactoryBuilder.factoryOf(AsyncRecordingListener.class), null, false, false));
+      Cache<String, String> cache = manager.createCache("c", config);
+
+      cache.get("a");
+      cache.put("b", "x");
+      cache.invoke("c", (entry, args) -> {
+        threads.add(Thread.currentThread().getName());
+        entry.setValue("y");
+        return null;
+      });
+      cache.remove("b");
+      CountDownLatch loaded = new CountDownLatch(1);
+      cache.loadAll(Set.of("d", "e"), true, new CompletionListener() {
+        @Override
+        public void onCompletion() {
+          loaded.countDown();
         }
-        Cache<String, String> cache = manager.createCache("c", config);
 
-        cache.get("a");
-        cache.put("b", "x");
-        cache.invoke("c", (entry, args) -> {
-          threads.add(Thread.currentThread().getName());
-          entry.setValue("y");
-          return null;
-        });
-        cache.remove("b");
-        CountDownLatch loaded = new CountDownLatch(1);
-        cache.loadAll(Set.of("d", "e"), true, new CompletionListener() {
-          @Override
-          public void onCompletion() {
-            loaded.countDown();
-          }
-
-          @Override
-          public void onException(Exception e) {
-            loaded.countDown();
-          }
-        });
-        assertThat(loaded.await(10, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(200);   // asynchronous listeners
-      } finally {
-        manager.close();
-      }
+        @Override
+        public void onException(Exception e) {
+          loaded.countDown();
+        }
+      });
+      assertThat(loaded.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(asyncEvents.await(10, TimeUnit.SECONDS)).as("the asynchronous listener saw every creation")
+          .isTrue();
+    } finally {
+      manager.close();
     }
     assertThat(threads).isNotEmpty().noneMatch(name -> name.toLowerCase(java.util.Locale.ROOT).contains("lettuce")
         || name.toLowerCase(java.util.Locale.ROOT).contains("nioeventloop"));

@@ -3,7 +3,8 @@ package dev.aside.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aside.spi.AsideCachingProvider;
-import dev.aside.testkit.RedisServer;
+import dev.aside.testkit.RedisFixture;
+import dev.aside.testkit.RedisTest;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -37,8 +39,10 @@ import org.springframework.context.annotation.Configuration;
  * application contexts stand for two instances of a service, each with its own cache manager over
  * one Redis.
  */
+@RedisTest
 class SpringCacheTest {
-  private static RedisServer redis;
+  @RegisterExtension
+  static final RedisFixture<AsideCachingProvider> redis = RedisFixture.privateServer(AsideCachingProvider::new);
   private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
   @TempDir Path dir;
 
@@ -83,15 +87,13 @@ class SpringCacheTest {
   }
 
   @BeforeAll
-  static void startRedis() {
-    redis = RedisServer.start();
-    System.setProperty("aside.test.redis-uri", redis.uri());
+  static void publishRedisUri() {
+    System.setProperty("aside.test.redis-uri", redis.server().uri());
   }
 
   @AfterAll
-  static void stopRedis() {
+  static void withdrawRedisUri() {
     System.clearProperty("aside.test.redis-uri");
-    redis.close();
   }
 
   @AfterEach
@@ -121,7 +123,7 @@ class SpringCacheTest {
   /** One instance configured by an aside.properties of its own: a separate cache manager, as in another JVM. */
   private Users instance(String name, String allowClasses) throws IOException {
     Path config = dir.resolve(name + "-aside.properties");
-    Files.writeString(config, "uri = " + redis.uri() + "?prefix=spring\n"
+    Files.writeString(config, "uri = " + redis.server().uri() + "?prefix=spring\n"
         + "default.allow-classes = " + allowClasses + "\n");
     return instance(config.toUri().toString());
   }

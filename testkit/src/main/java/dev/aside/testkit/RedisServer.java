@@ -117,6 +117,17 @@ public final class RedisServer implements AutoCloseable {
         return uri;
     }
 
+    /** Whether this JVM started the server (so may kill, pause, flush or disconnect it); false for REDIS_URI. */
+    public boolean isPrivate() {
+        return dir != null;
+    }
+
+    /** The operating-system id of the running server process; a restart starts a new one. */
+    public synchronized long pid() {
+        requireOwnProcess("pid()");
+        return requireRunning("pid()").pid();
+    }
+
     /** Kills the server process with SIGKILL and waits until it is gone; a no-op when it is not running. */
     public synchronized void kill() {
         requireOwnProcess("kill()");

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Starts, kills, restarts, pauses and resumes real redis-server processes. */
+@RedisTest
 final class RedisServerTest {
 
     @Test
@@ -30,6 +31,7 @@ final class RedisServerTest {
     void killedServerRefusesConnectionsAndRestartsOnTheSamePort() throws IOException {
         try (RedisServer server = RedisServer.start()) {
             int port = server.port();
+            long pid = server.pid();
 
             server.kill();
             assertThat(server.isRunning()).isFalse();
@@ -37,16 +39,26 @@ final class RedisServerTest {
 
             server.restart();
             assertThat(server.isRunning()).isTrue();
+            assertThat(server.pid()).as("a new process").isNotEqualTo(pid);
             assertThat(server.port()).isEqualTo(port);
             assertThat(ping(port, 2_000)).isEqualTo("+PONG");
         }
     }
 
     @Test
-    void restartOfARunningServerStopsItFirst() throws IOException {
+    void restartOfARunningServerStopsItFirstAndStartsANewEmptyProcess() throws IOException {
         try (RedisServer server = RedisServer.start()) {
+            assertThat(server.isPrivate()).isTrue();
+            long before = server.pid();
+            ProcessHandle old = ProcessHandle.of(before).orElseThrow();
+            assertThat(command(server.port(), 2_000, "SET", "k", "v")).isEqualTo("+OK");
+
             server.restart();
+
+            assertThat(server.pid()).as("pid after restart").isNotEqualTo(before);
+            assertThat(old.isAlive()).as("the old process is gone").isFalse();
             assertThat(ping(server.port(), 2_000)).isEqualTo("+PONG");
+            assertThat(command(server.port(), 2_000, "EXISTS", "k")).as("the new process is empty").isEqualTo(":0");
         }
     }
 
