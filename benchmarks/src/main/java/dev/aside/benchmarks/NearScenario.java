@@ -89,9 +89,9 @@ final class NearScenario implements Scenario {
       double[] boundedScore = scores.get("caffeine-bounded/string");
       double[] asideObjects = scores.get("aside/object");
       double[] caffeineObjects = scores.get("caffeine/object");
-      double[] ratios = ratios(asideScore, caffeineScore);
-      double[] boundedRatios = ratios(asideScore, boundedScore);
-      double[] objectRatios = ratios(asideObjects, caffeineObjects);
+      double[] ratios = Stats.ratios(asideScore, caffeineScore);
+      double[] boundedRatios = Stats.ratios(asideScore, boundedScore);
+      double[] objectRatios = Stats.ratios(asideObjects, caffeineObjects);
       double ratio = Stats.median(ratios);
       double boundedRatio = Stats.median(boundedRatios);
       double objectRatio = Stats.median(objectRatios);
@@ -196,14 +196,6 @@ final class NearScenario implements Scenario {
         .shouldFailOnError(true)
         .build();
     return new Runner(jmh).runSingle().getPrimaryResult().getScore();
-  }
-
-  private static double[] ratios(double[] a, double[] b) {
-    double[] out = new double[a.length];
-    for (int i = 0; i < a.length; i++) {
-      out[i] = a[i] / b[i];
-    }
-    return out;
   }
 
   private static String range(double[] values) {
