@@ -106,7 +106,8 @@ final class NearScenario implements Scenario {
           opsPerSecond(boundedScore));
       environment.out().printf("  ratio, vs default      %14.3f   (median of rounds; %s)%n", ratio, range(ratios));
       environment.out().printf("  ratio, vs bounded      %14.3f   (%s)%n", boundedRatio, range(boundedRatios));
-      environment.out().printf("near-cache get hits of a five-field object (copied on every hit: store-by-value)%n");
+      environment.out().printf("near-cache get hits of a five-field object: this measures the copy each store-by-value"
+          + " hit makes, not the cache lookup%n");
       environment.out().printf("  Aside (near cache)     %s   (decodes the JSON it kept)%n", opsPerSecond(asideObjects));
       environment.out().printf("  Caffeine's JCache      %s   (its copier serializes and deserializes)%n",
           opsPerSecond(caffeineObjects));

@@ -159,13 +159,16 @@ final class RunRecord {
     }
   }
 
-  /** The git commit of the working directory, with "+dirty" for uncommitted changes; null outside a checkout. */
+  /**
+   * The git commit of the working directory when the run ended, with "+dirty" if a tracked file other than
+   * documentation had uncommitted changes; null outside a checkout. (The jar may have been built earlier.)
+   */
   private static String sourceCommit() {
     String head = git("rev-parse", "--short=12", "HEAD");
     if (head == null) {
       return null;
     }
-    String status = git("status", "--porcelain", "--untracked-files=no");
+    String status = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)*.md");
     return status == null || status.isEmpty() ? head : head + "+dirty";
   }
 
