@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aside.testkit.RedisServer;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +16,9 @@ import java.util.function.Supplier;
 /**
  * {@code java -jar benchmarks.jar <scenario> [options]}: runs one scenario and prints its table, then
  * its figures as one JSON object on the last line of standard output.
+ *
+ * <p>A run that succeeds is also kept, with everything it printed and where it ran, as a {@link RunRecord} in
+ * {@code --results-dir} ({@code benchmarks/results} by default, {@code off} for none).
  *
  * <p>Exit codes: 0 done, 1 the scenario failed, 2 bad command line (usage on standard error).
  * {@code jmh} is not a scenario: it hands the remaining arguments to JMH's own command line.
@@ -28,6 +33,8 @@ public final class Main {
       NearScenario::new);
 
   private static final String JMH = "jmh";
+  private static final String RESULTS_DIR = "benchmarks/results";
+  private static final String NO_RESULTS = "off";
 
   private Main() {}
 
@@ -55,6 +62,7 @@ public final class Main {
     }
     Scenario scenario;
     String uri;
+    String resultsDir;
     try {
       scenario = find(args[0]).orElseThrow(() -> new UsageException("unknown scenario '" + args[0] + "'"));
       Options options = Options.parse(Arrays.asList(args).subList(1, args.length));
@@ -62,6 +70,7 @@ public final class Main {
       if (uri != null) {
         checkUri(uri);
       }
+      resultsDir = options.string("results-dir", RESULTS_DIR);
       scenario.parse(options);
       List<String> unread = options.unread();
       if (!unread.isEmpty()) {
@@ -74,12 +83,18 @@ public final class Main {
       return 2;
     }
 
+    RunRecord record = new RunRecord(scenario.name(), Arrays.asList(args).subList(1, args.length));
+    PrintStream recordedOut = new PrintStream(record.output(out), true, StandardCharsets.UTF_8);
+    PrintStream recordedErr = new PrintStream(record.progress(err), true, StandardCharsets.UTF_8);
     try (RedisServer server = uri == null ? RedisServer.start() : null) {
       String redisUri = server != null ? server.uri() : uri;
-      Map<String, Object> figures = scenario.run(new Scenario.Environment(redisUri, server, out, err));
+      Map<String, Object> figures = scenario.run(new Scenario.Environment(redisUri, server, recordedOut, recordedErr));
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("scenario", scenario.name());
       json.putAll(figures);
+      if (!resultsDir.equals(NO_RESULTS)) {
+        err.println("raw output kept in " + record.write(Path.of(resultsDir), redisUri, json));
+      }
       out.println(new ObjectMapper().writeValueAsString(json));
       out.flush();
       return 0;
@@ -111,6 +126,8 @@ public final class Main {
         .append("       java -jar benchmarks.jar jmh [JMH options]    JMH microbenchmarks (jmh -h: JMH's help)\n")
         .append("\nCommon options:\n")
         .append("  --uri redis://host:port   use this Redis instead of starting a private redis-server\n")
+        .append("  --results-dir DIR         keep the run's raw output in DIR/<scenario>[_<option>-<value>...].json\n")
+        .append("                            (default " + RESULTS_DIR + "; off: keep nothing)\n")
         .append("\nScenarios:\n");
     for (Supplier<Scenario> supplier : SCENARIOS) {
       Scenario scenario = supplier.get();

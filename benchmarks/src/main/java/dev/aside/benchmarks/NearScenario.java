@@ -89,9 +89,9 @@ final class NearScenario implements Scenario {
       double[] boundedScore = scores.get("caffeine-bounded/string");
       double[] asideObjects = scores.get("aside/object");
       double[] caffeineObjects = scores.get("caffeine/object");
-      double[] ratios = ratios(asideScore, caffeineScore);
-      double[] boundedRatios = ratios(asideScore, boundedScore);
-      double[] objectRatios = ratios(asideObjects, caffeineObjects);
+      double[] ratios = Stats.ratios(asideScore, caffeineScore);
+      double[] boundedRatios = Stats.ratios(asideScore, boundedScore);
+      double[] objectRatios = Stats.ratios(asideObjects, caffeineObjects);
       double ratio = Stats.median(ratios);
       double boundedRatio = Stats.median(boundedRatios);
       double objectRatio = Stats.median(objectRatios);
@@ -106,7 +106,8 @@ final class NearScenario implements Scenario {
           opsPerSecond(boundedScore));
       environment.out().printf("  ratio, vs default      %14.3f   (median of rounds; %s)%n", ratio, range(ratios));
       environment.out().printf("  ratio, vs bounded      %14.3f   (%s)%n", boundedRatio, range(boundedRatios));
-      environment.out().printf("near-cache get hits of a five-field object (copied on every hit: store-by-value)%n");
+      environment.out().printf("near-cache get hits of a five-field object: this measures the copy each store-by-value"
+          + " hit makes, not the cache lookup%n");
       environment.out().printf("  Aside (near cache)     %s   (decodes the JSON it kept)%n", opsPerSecond(asideObjects));
       environment.out().printf("  Caffeine's JCache      %s   (its copier serializes and deserializes)%n",
           opsPerSecond(caffeineObjects));
@@ -196,14 +197,6 @@ final class NearScenario implements Scenario {
         .shouldFailOnError(true)
         .build();
     return new Runner(jmh).runSingle().getPrimaryResult().getScore();
-  }
-
-  private static double[] ratios(double[] a, double[] b) {
-    double[] out = new double[a.length];
-    for (int i = 0; i < a.length; i++) {
-      out[i] = a[i] / b[i];
-    }
-    return out;
   }
 
   private static String range(double[] values) {

@@ -1,40 +1,87 @@
 package dev.aside.benchmarks;
 
+import dev.aside.benchmarks.OutageLedger.Phase;
 import dev.aside.cache.AsideCache;
 import dev.aside.config.AsideConfiguration;
 import dev.aside.manager.AsideCacheManager;
 import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisServer;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import javax.cache.Cache;
 import javax.cache.configuration.Factory;
 import javax.cache.integration.CacheLoader;
 
 /**
  * {@code outage}: read-through gets on Zipf-distributed keys (5 ms loader) while writers update the
- * source and invalidate; Redis is killed (SIGKILL) at 5 s and restarted at 15 s; the run ends at
- * 25 s. Reports failed reads, p99 latency during the outage, how long the hit rate takes to get
- * back to 95 % after the restart, and stale reads after recovery.
+ * source and invalidate throughout; Redis goes away at 5 s and answers again at 15 s; the run ends at
+ * 25 s. By default Redis is paused (SIGSTOP, then SIGCONT: what a network partition or a long pause
+ * looks like), so it comes back holding the values it held before, which the invalidations made during
+ * the outage have made stale; {@code --fault restart} saves, stops and restarts it with its data;
+ * {@code --fault kill} kills it and restarts it empty, which cannot show staleness.
+ *
+ * <p>The test has teeth only if Redis comes back with stale values: right after the fault is lifted, a
+ * second cache manager that saw no outage (so it has no invalidations to replay) reads every key, and
+ * the number of keys whose value is older than the source is reported next to Aside's stale reads. Any
+ * replay the first manager completed before that read is reported too: the count is then a lower bound.
+ * Reads are counted once each by {@link OutageLedger}; the run fails if the circuit never opened or
+ * never closed again.
  */
 final class OutageScenario implements Scenario {
+
+  /** How Redis goes away and comes back. */
+  enum Fault {
+    PAUSE("pause", "pausing Redis (SIGSTOP)", "continuing Redis (SIGCONT)", RedisServer::pause,
+        RedisServer::resume),
+    RESTART("restart", "stopping Redis after it saved its data (SHUTDOWN SAVE)", "restarting Redis with its data",
+        RedisServer::shutdownSaving, RedisServer::restartKeepingData),
+    KILL("kill", "killing Redis (SIGKILL)", "restarting Redis empty", RedisServer::kill, RedisServer::restart);
+
+    final String option;
+    final String starting;
+    final String ending;
+    private final Consumer<RedisServer> start;
+    private final Consumer<RedisServer> end;
+
+    Fault(String option, String starting, String ending, Consumer<RedisServer> start, Consumer<RedisServer> end) {
+      this.option = option;
+      this.starting = starting;
+      this.ending = ending;
+      this.start = start;
+      this.end = end;
+    }
+
+    static Fault of(String option) {
+      return Arrays.stream(values()).filter(f -> f.option.equals(option)).findFirst()
+          .orElseThrow(() -> new UsageException("--fault must be pause, restart or kill, was '" + option + "'"));
+    }
+  }
+
   private int threads;
+  private int writers;
   private int keys;
   private int loaderMillis;
-  private double killAt;
-  private double restartAt;
+  private Fault fault;
+  private double faultAt;
+  private double recoverAt;
   private double duration;
 
   @Override
@@ -44,45 +91,52 @@ final class OutageScenario implements Scenario {
 
   @Override
   public String summary() {
-    return "reads through a Redis kill and restart; failed reads, latency, recovery, stale reads";
+    return "reads through a Redis outage; failed reads, latency, recovery, stale reads vs stale keys in Redis";
   }
 
   @Override
   public String optionsHelp() {
-    return "--threads N      reader threads (default 8)\n"
+    return "--fault F        pause (SIGSTOP/SIGCONT), restart (saved, stopped, restarted with its data)\n"
+        + "                 or kill (SIGKILL, restarted empty) (default pause)\n"
+        + "--threads N      reader threads (default 8)\n"
+        + "--writers N      writer threads, each updating a key every 5-20 ms (default 1)\n"
         + "--keys K         distinct keys, Zipf-distributed (default 1000)\n"
         + "--loader-ms M    loader time (default 5)\n"
-        + "--kill-at S      seconds until Redis is killed (default 5)\n"
-        + "--restart-at S   seconds until it is restarted (default 15)\n"
+        + "--fault-at S     seconds until the fault (default 5)\n"
+        + "--recover-at S   seconds until Redis may answer again (default 15)\n"
         + "--duration S     total seconds (default 25)";
   }
 
   @Override
   public void parse(Options options) {
+    fault = Fault.of(options.string("fault", "pause"));
     threads = options.integer("threads", 8, 1);
+    writers = options.integer("writers", 1, 1);
     keys = options.integer("keys", 1000, 1);
     loaderMillis = options.integer("loader-ms", 5, 0);
-    killAt = options.decimal("kill-at", 5, 0);
-    restartAt = options.decimal("restart-at", 15, 0);
+    faultAt = options.decimal("fault-at", 5, 0);
+    recoverAt = options.decimal("recover-at", 15, 0);
     duration = options.decimal("duration", 25, 0.1);
-    if (!(killAt < restartAt && restartAt < duration)) {
-      throw new UsageException("need --kill-at < --restart-at < --duration");
+    if (!(faultAt < recoverAt && recoverAt < duration)) {
+      throw new UsageException("need --fault-at < --recover-at < --duration");
     }
   }
 
   @Override
   public Map<String, Object> run(Environment environment) throws Exception {
     if (environment.server() == null) {
-      throw new UsageException("outage kills Redis: run it without --uri so it starts its own");
+      throw new UsageException("outage stops Redis: run it without --uri so it starts its own");
     }
-    Map<Integer, AtomicLong> database = new ConcurrentHashMap<>();
-    for (int k = 0; k < keys; k++) {
-      database.put(k, new AtomicLong(1));
-    }
+    /* database: the source of truth; committed: per key, the newest version whose invalidation returned. */
+    AtomicLongArray database = new AtomicLongArray(keys);
     AtomicLongArray committed = new AtomicLongArray(keys);
+    for (int k = 0; k < keys; k++) {
+      database.set(k, 1);
+      committed.set(k, 1);
+    }
     LongAdder loads = new LongAdder();
-    AsideCacheManager manager = (AsideCacheManager) new AsideCachingProvider().getCacheManager(
-        URI.create(environment.redisUri() + "?prefix=outage"), getClass().getClassLoader());
+    URI uri = URI.create(environment.redisUri() + "?prefix=outage");
+    AsideCacheManager manager = manager(uri);
     AsideConfiguration<Integer, Long> config = new AsideConfiguration<>();
     config.setTypes(Integer.class, Long.class);
     config.setReadThrough(true);
@@ -91,12 +145,12 @@ final class OutageScenario implements Scenario {
       public Long load(Integer key) {
         loads.increment();
         sleep(loaderMillis);
-        return database.get(key).get();
+        return database.get(key);
       }
 
       @Override
       public Map<Integer, Long> loadAll(Iterable<? extends Integer> ks) {
-        java.util.Map<Integer, Long> loaded = new java.util.HashMap<>();
+        Map<Integer, Long> loaded = new HashMap<>();
         for (Integer key : ks) {
           loaded.put(key, load(key));
         }
@@ -104,19 +158,18 @@ final class OutageScenario implements Scenario {
       }
     });
     Cache<Integer, Long> cache = manager.createCache("rows", config);
+    /* A pause keeps connections open, so an observer connected now reads first when Redis continues. */
+    Observer observer = fault == Fault.PAUSE ? new Observer(uri) : null;
     Zipf zipf = new Zipf(keys, 1.0);
 
     int seconds = (int) Math.ceil(duration);
     LongAdder[] readsPerSecond = adders(seconds);
     LongAdder[] loadsPerSecond = adders(seconds);
-    LongAdder failedReads = new LongAdder();
-    LongAdder staleAfterRecovery = new LongAdder();
-    LongAdder staleDuringOutage = new LongAdder();
-    List<Long> outageLatencies = java.util.Collections.synchronizedList(new ArrayList<>());
+    OutageLedger ledger = new OutageLedger();
+    List<Long> outageLatencies = Collections.synchronizedList(new ArrayList<>());
     long t0 = System.nanoTime();
     long end = t0 + seconds(duration);
-    AtomicLong recoveredAt = new AtomicLong(Long.MAX_VALUE);
-    ExecutorService pool = Executors.newFixedThreadPool(threads + 2);
+    ExecutorService pool = Executors.newFixedThreadPool(threads + writers + 1);
     List<Future<?>> work = new ArrayList<>();
     for (int r = 0; r < threads; r++) {
       work.add(pool.submit(() -> {
@@ -124,61 +177,78 @@ final class OutageScenario implements Scenario {
           int key = zipf.next();
           long floor = committed.get(key);
           long start = System.nanoTime();
-          Long seen = null;
+          Long seen;
           try {
             seen = cache.get(key);
           } catch (RuntimeException e) {
-            failedReads.increment();
+            seen = null;
           }
           long now = System.nanoTime();
-          int second = (int) Math.min(seconds - 1, TimeUnit.NANOSECONDS.toSeconds(now - t0));
-          readsPerSecond[second].increment();
-          if (seen == null) {
-            failedReads.increment();
-          } else if (seen < floor) {
-            (start > recoveredAt.get() ? staleAfterRecovery : staleDuringOutage).increment();
-          }
-          if (start - t0 >= seconds(killAt) && start < recoveredAt.get()) {
+          readsPerSecond[second(now - t0, seconds)].increment();
+          if (ledger.record(now, seen, floor) == Phase.OUTAGE) {
             outageLatencies.add(now - start);
           }
         }
         return null;
       }));
     }
-    work.add(pool.submit(() -> {
-      while (System.nanoTime() < end) {
-        int key = zipf.next();
-        long version = database.get(key).incrementAndGet();
-        cache.remove(key);
-        committed.accumulateAndGet(key, version, Math::max);
-        sleep(ThreadLocalRandom.current().nextInt(5, 20));
-      }
-      return null;
-    }));
+    for (int w = 0; w < writers; w++) {
+      work.add(pool.submit(() -> {
+        while (System.nanoTime() < end) {
+          int key = zipf.next();
+          long version = database.incrementAndGet(key);
+          cache.remove(key);
+          committed.accumulateAndGet(key, version, Math::max);
+          sleep(ThreadLocalRandom.current().nextInt(5, 20));
+        }
+        return null;
+      }));
+    }
     work.add(pool.submit(() -> {
       long previous = 0;
       while (System.nanoTime() < end) {
         sleep(100);
         long total = loads.sum();
-        int second = (int) Math.min(seconds - 1, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0));
-        loadsPerSecond[second].add(total - previous);
+        loadsPerSecond[second(System.nanoTime() - t0, seconds)].add(total - previous);
         previous = total;
       }
       return null;
     }));
 
-    sleepUntil(t0 + seconds(killAt));
-    environment.err().printf("t=%.0fs: killing Redis%n", killAt);
-    environment.server().kill();
-    sleepUntil(t0 + seconds(restartAt));
-    environment.err().printf("t=%.0fs: restarting Redis%n", restartAt);
-    environment.server().restart();
-    while (!manager.health().getCircuitState().equals("CLOSED") && System.nanoTime() < end) {
+    sleepUntil(t0 + seconds(faultAt));
+    environment.err().printf(Locale.ROOT, "t=%.1fs: %s%n", elapsed(t0), fault.starting);
+    ledger.faultStarts(System.nanoTime());
+    fault.start.accept(environment.server());
+    sleepUntil(t0 + seconds(recoverAt));
+    long replayedBeforeLift = manager.health().getReplayedInvalidations();
+    environment.err().printf(Locale.ROOT, "t=%.1fs: %s%n", elapsed(t0), fault.ending);
+    long backAt = System.nanoTime();
+    ledger.redisAnswersAgain(backAt);
+    fault.end.accept(environment.server());
+    if (observer == null) {
+      observer = new Observer(uri);
+    }
+    long[] committedAtRecovery = new long[keys];
+    for (int k = 0; k < keys; k++) {
+      committedAtRecovery[k] = committed.get(k);
+    }
+    Long[] inRedis = observer.read(keys);
+    boolean replayedFirst = manager.health().getReplayedInvalidations() != replayedBeforeLift;
+    observer.close();
+    int staleKeys = OutageLedger.staleKeys(inRedis, committedAtRecovery);
+    long keysInRedis = Arrays.stream(inRedis).filter(v -> v != null).count();
+    environment.err().printf(Locale.ROOT, "t=%.1fs: Redis answers; it holds %d of %d keys, %d of them stale%s%n",
+        elapsed(t0), keysInRedis, keys, staleKeys, replayedFirst ? " (after some replay: a lower bound)" : "");
+
+    long closedAt = Long.MAX_VALUE;
+    while (System.nanoTime() < end) {
+      if (manager.health().getCircuitState().equals("CLOSED")) {
+        closedAt = System.nanoTime();
+        environment.err().printf(Locale.ROOT, "t=%.1fs: circuit closed again%n", elapsed(t0));
+        break;
+      }
       sleep(10);
     }
-    recoveredAt.set(System.nanoTime());
-    double recoverySeconds = TimeUnit.NANOSECONDS.toMillis(recoveredAt.get() - t0) / 1000.0 - restartAt;
-    environment.err().printf("t=%.1fs: circuit closed again%n", restartAt + recoverySeconds);
     for (Future<?> f : work) {
       f.get();
     }
@@ -186,49 +256,134 @@ final class OutageScenario implements Scenario {
     AsideCache<?, ?> aside = cache.unwrap(AsideCache.class);
     long replayed = manager.health().getReplayedInvalidations();
     long opens = manager.health().getCircuitOpens();
+    long undecodable = aside.undecodableReads();
     manager.close();
+    if (opens == 0) {
+      throw new IllegalStateException("the circuit never opened: the fault did not reach the cache, so the run "
+          + "tested nothing");
+    }
+    if (closedAt == Long.MAX_VALUE) {
+      throw new IllegalStateException(String.format(Locale.ROOT, "the circuit never closed in the %.1f s after "
+          + "Redis answered again: the cache was not in use again, so its stale-read count means nothing "
+          + "(%d stale reads after Redis answered, %d invalidations replayed)", duration - recoverAt,
+          ledger.stale(Phase.AFTER_REDIS_ANSWERS), replayed));
+    }
 
     double[] hitRate = new double[seconds];
     int firstBackAt95 = -1;
     for (int s = 0; s < seconds; s++) {
       long reads = readsPerSecond[s].sum();
       hitRate[s] = reads == 0 ? 0 : Math.max(0, 1.0 - (double) loadsPerSecond[s].sum() / reads);
-      if (firstBackAt95 < 0 && s >= (int) restartAt && hitRate[s] >= 0.95) {
+      if (firstBackAt95 < 0 && s >= (int) recoverAt && hitRate[s] >= 0.95) {
         firstBackAt95 = s;
       }
     }
     long[] latencies = outageLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
-    double p99 = latencies.length == 0 ? 0 : latencies[(int) Math.min(latencies.length - 1, latencies.length * 0.99)] / 1e6;
+    double p99 = latencies.length == 0 ? 0
+        : latencies[(int) Math.min(latencies.length - 1, latencies.length * 0.99)] / 1e6;
     double maxMs = latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6;
-    double toHitRate = firstBackAt95 < 0 ? -1 : firstBackAt95 + 1 - restartAt;
+    double toHitRate = firstBackAt95 < 0 ? -1 : firstBackAt95 + 1 - recoverAt;
+    double toClosed = (closedAt - backAt) / 1e9;
 
     environment.out().printf("second  reads   hit-rate%n");
     for (int s = 0; s < seconds; s++) {
-      String mark = s == (int) killAt ? "  <- killed" : s == (int) restartAt ? "  <- restarted" : "";
-      environment.out().printf("%6d %7d   %6.1f%%%s%n", s, readsPerSecond[s].sum(), hitRate[s] * 100, mark);
+      String mark = s == (int) faultAt ? "  <- " + fault.starting : s == (int) recoverAt ? "  <- " + fault.ending : "";
+      environment.out().printf(Locale.ROOT, "%6d %7d   %6.1f%%%s%n", s, readsPerSecond[s].sum(), hitRate[s] * 100,
+          mark);
     }
-    environment.out().printf("%nfailed reads                         %d%n", failedReads.sum());
-    environment.out().printf("p99 / max read during outage (ms)    %.1f / %.1f%n", p99, maxMs);
-    environment.out().printf("circuit closed after restart (s)     %.1f%n", recoverySeconds);
-    environment.out().printf("seconds to 95%% hit rate after restart %.0f%n", toHitRate);
-    environment.out().printf("stale reads after recovery           %d (during the outage: %d)%n",
-        staleAfterRecovery.sum(), staleDuringOutage.sum());
-    environment.out().printf("invalidations replayed               %d%n", replayed);
+    environment.out().printf(Locale.ROOT, "%nfault                                   %s%n", fault.option);
+    environment.out().printf(Locale.ROOT, "reads before / during / after the outage %d / %d / %d%n",
+        ledger.reads(Phase.BEFORE_FAULT), ledger.reads(Phase.OUTAGE), ledger.reads(Phase.AFTER_REDIS_ANSWERS));
+    environment.out().printf(Locale.ROOT, "failed reads                            %d (%d / %d / %d)%n",
+        ledger.failed(), ledger.failed(Phase.BEFORE_FAULT), ledger.failed(Phase.OUTAGE),
+        ledger.failed(Phase.AFTER_REDIS_ANSWERS));
+    environment.out().printf(Locale.ROOT, "p99 / max read during outage (ms)       %.1f / %.1f%n", p99, maxMs);
+    environment.out().printf(Locale.ROOT, "circuit closed after Redis answered (s) %.1f%n", toClosed);
+    environment.out().printf(Locale.ROOT, "seconds to 95%% hit rate after that      %.0f%n", toHitRate);
+    environment.out().printf(Locale.ROOT, "keys in Redis when it answered again    %d of %d%n", keysInRedis, keys);
+    environment.out().printf(Locale.ROOT, "  of them older than the source         %d%s%n", staleKeys,
+        "   <- what a client without replay would serve" + (replayedFirst ? " (lower bound: replay began first)" : ""));
+    environment.out().printf(Locale.ROOT, "stale reads after Redis answered        %d%n",
+        ledger.stale(Phase.AFTER_REDIS_ANSWERS));
+    environment.out().printf(Locale.ROOT, "stale reads before the fault / during   %d / %d%n",
+        ledger.stale(Phase.BEFORE_FAULT), ledger.stale(Phase.OUTAGE));
+    environment.out().printf(Locale.ROOT, "invalidations replayed                  %d%n", replayed);
 
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("scenario", name());
-    figures.put("failed_reads", failedReads.sum());
+    figures.put("fault", fault.option);
+    figures.put("failed_reads", ledger.failed());
+    figures.put("failed_reads_before_fault", ledger.failed(Phase.BEFORE_FAULT));
+    figures.put("failed_reads_during_outage", ledger.failed(Phase.OUTAGE));
+    figures.put("failed_reads_after_recovery", ledger.failed(Phase.AFTER_REDIS_ANSWERS));
     figures.put("p99_ms_during_outage", Math.round(p99 * 10) / 10.0);
     figures.put("max_ms_during_outage", Math.round(maxMs * 10) / 10.0);
-    figures.put("seconds_to_circuit_closed_after_restart", Math.round(recoverySeconds * 10) / 10.0);
-    figures.put("seconds_to_95pct_hit_rate_after_restart", toHitRate);
-    figures.put("stale_reads_after_recovery", staleAfterRecovery.sum());
-    figures.put("stale_reads_during_outage", staleDuringOutage.sum());
+    figures.put("seconds_to_circuit_closed_after_redis_answers", Math.round(toClosed * 10) / 10.0);
+    figures.put("seconds_to_95pct_hit_rate_after_redis_answers", toHitRate);
+    figures.put("keys_in_redis_at_recovery", keysInRedis);
+    figures.put("stale_keys_in_redis_at_recovery", staleKeys);
+    figures.put("stale_keys_count_is_lower_bound", replayedFirst);
+    figures.put("stale_reads_after_recovery", ledger.stale(Phase.AFTER_REDIS_ANSWERS));
+    figures.put("stale_reads_during_outage", ledger.stale(Phase.OUTAGE));
+    figures.put("stale_reads_before_fault", ledger.stale(Phase.BEFORE_FAULT));
+    figures.put("reads_before_fault", ledger.reads(Phase.BEFORE_FAULT));
+    figures.put("reads_during_outage", ledger.reads(Phase.OUTAGE));
+    figures.put("reads_after_recovery", ledger.reads(Phase.AFTER_REDIS_ANSWERS));
     figures.put("invalidations_replayed", replayed);
     figures.put("circuit_opens", opens);
-    figures.put("undecodable_reads", aside.undecodableReads());
+    figures.put("undecodable_reads", undecodable);
+    figures.put("threads", threads);
+    figures.put("writers", writers);
+    figures.put("keys", keys);
+    figures.put("loader_ms", loaderMillis);
+    figures.put("fault_at_s", faultAt);
+    figures.put("recover_at_s", recoverAt);
+    figures.put("duration_s", duration);
     figures.put("hit_rate_per_second", Arrays.stream(hitRate).map(h -> Math.round(h * 1000) / 1000.0).boxed().toList());
     return figures;
+  }
+
+  private static AsideCacheManager manager(URI uri) {
+    // A provider instance of its own: a second manager on the same URI is a separate client.
+    return (AsideCacheManager) new AsideCachingProvider().getCacheManager(uri, OutageScenario.class.getClassLoader());
+  }
+
+  /**
+   * A client that trusts Redis as soon as it answers: a cache manager of its own on the same keys, with no
+   * loader and nothing to replay, which reads what Redis holds.
+   */
+  private static final class Observer implements AutoCloseable {
+    private final AsideCacheManager manager;
+    private final Cache<Integer, Long> cache;
+
+    Observer(URI uri) {
+      manager = manager(uri);
+      AsideConfiguration<Integer, Long> config = new AsideConfiguration<>();
+      config.setTypes(Integer.class, Long.class);
+      cache = manager.createCache("rows", config);
+    }
+
+    /** The version Redis holds for each key 0..keys-1, null where it holds none. */
+    Long[] read(int keys) {
+      Set<Integer> all = IntStream.range(0, keys).boxed().collect(Collectors.toSet());
+      Map<Integer, Long> found = cache.getAll(all);
+      Long[] versions = new Long[keys];
+      found.forEach((key, version) -> versions[key] = version);
+      return versions;
+    }
+
+    @Override
+    public void close() {
+      manager.close();
+    }
+  }
+
+  private static int second(long sinceStart, int seconds) {
+    return (int) Math.min(seconds - 1, TimeUnit.NANOSECONDS.toSeconds(sinceStart));
+  }
+
+  private static double elapsed(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
   }
 
   private static LongAdder[] adders(int n) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import io.lettuce.core.RedisClient;
@@ -15,7 +16,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 /**
  * {@code stampede}: N JVM processes × T threads read one missing key at the same instant through a
  * read-through Aside cache whose loader sleeps (100 ms by default) and counts its calls in Redis.
- * A stampede-proof cache calls the loader once.
+ * A stampede-proof cache calls the loader once. Each process reports when its reads actually started
+ * and how many of them waited; {@link StampedeCheck} fails a run in which they did not all meet the
+ * load in flight.
  */
 final class StampedeScenario implements Scenario {
   private int processes;
@@ -43,7 +46,7 @@ final class StampedeScenario implements Scenario {
   public void parse(Options options) {
     processes = options.integer("processes", 4, 1);
     threads = options.integer("threads", 50, 1);
-    loaderMillis = options.integer("loader-ms", 100, 0);
+    loaderMillis = options.integer("loader-ms", 100, 1);
   }
 
   @Override
@@ -76,14 +79,13 @@ final class StampedeScenario implements Scenario {
       PrintWriter in = new PrintWriter(worker.getOutputStream(), true, StandardCharsets.UTF_8);
       in.println(startAt);
     }
-    long slowestMillis = 0;
-    long wrongValues = 0;
+    List<StampedeCheck.Report> reports = new ArrayList<>();
     for (int p = 0; p < processes; p++) {
-      String[] result = outputs.get(p).readLine().split(" ");
-      wrongValues += Long.parseLong(result[1]);
-      slowestMillis = Math.max(slowestMillis, Long.parseLong(result[2]));
+      reports.add(StampedeCheck.Report.parse(outputs.get(p).readLine()));
       workers.get(p).waitFor();
     }
+    long slowestMillis = reports.stream().mapToLong(StampedeCheck.Report::slowestGetMillis).max().orElse(0);
+    long wrongValues = reports.stream().mapToLong(StampedeCheck.Report::wrongValues).sum();
     long loaderCalls;
     RedisClient client = RedisClient.create(environment.redisUri());
     try (StatefulRedisConnection<String, String> connection = client.connect()) {
@@ -100,6 +102,21 @@ final class StampedeScenario implements Scenario {
     environment.out().printf("%-28s %10d%n", "loader calls", loaderCalls);
     environment.out().printf("%-28s %10d%n", "wrong or missing values", wrongValues);
     environment.out().printf("%-28s %10d%n", "slowest get (ms)", slowestMillis);
+    double spread = StampedeCheck.startSpreadMillis(reports);
+    environment.out().printf("%-28s %10.1f   (allowed: %.1f, a quarter of the loader's time)%n",
+        "spread of starts (ms)", spread, loaderMillis / 4.0);
+    environment.out().printf("%nprocess  first/last get started (ms after the start time)  in-JVM waits  cross-JVM waits"
+        + "  loader calls%n");
+    for (int p = 0; p < processes; p++) {
+      StampedeCheck.Report r = reports.get(p);
+      environment.out().printf(Locale.ROOT, "%7d  %21.1f / %-27.1f %12d  %15d  %12d%n", p + 1,
+          r.startOffsetMillis(), r.lastStartOffsetMillis(), r.inJvmWaits(), r.crossJvmWaits(), r.loaderCalls());
+    }
+    List<String> problems = StampedeCheck.problems(reports, threads, loaderMillis);
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("the run does not test a stampede, so its loader count means nothing:\n  "
+          + String.join("\n  ", problems));
+    }
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("scenario", name());
     figures.put("processes", processes);
@@ -108,6 +125,12 @@ final class StampedeScenario implements Scenario {
     figures.put("loader_calls", loaderCalls);
     figures.put("wrong_values", wrongValues);
     figures.put("slowest_get_ms", slowestMillis);
+    figures.put("start_spread_ms", Math.round(spread * 1000) / 1000.0);
+    figures.put("start_offsets_ms", reports.stream().map(r -> r.startOffsetMillis()).toList());
+    figures.put("last_start_offsets_ms", reports.stream().map(r -> r.lastStartOffsetMillis()).toList());
+    figures.put("in_jvm_waits", reports.stream().map(r -> r.inJvmWaits()).toList());
+    figures.put("cross_jvm_waits", reports.stream().map(r -> r.crossJvmWaits()).toList());
+    figures.put("loader_calls_per_process", reports.stream().map(r -> r.loaderCalls()).toList());
     return figures;
   }
 }

@@ -11,8 +11,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
@@ -28,7 +26,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -62,8 +59,16 @@ import org.redisson.jcache.configuration.RedissonConfiguration;
  * Redisson runs with its defaults against the same Redis; Caffeine is the local in-memory reference.
  *
  * <p>After a warm-up of every (operation, system) pair, each round measures every operation on every
- * system in turn (Aside, Lettuce, Redisson, Caffeine), so drift hits all alike; the figures are the
- * medians over rounds. Each system has its own cache names or key prefix.
+ * system in turn, starting each round with the next system (round 1: Aside, Lettuce, Redisson, Caffeine;
+ * round 2: Lettuce, Redisson, Caffeine, Aside; ...), so neither drift nor the position after a given
+ * system favours one. Throughputs are medians over rounds; a comparison is the median of the per-round
+ * ratios (see {@link Stats}). Each system has its own cache names or key prefix.
+ *
+ * <p>Only calls that did what was asked are counted, the same way for every system: a {@code get} or
+ * {@code getAll} that returned all its pre-filled keys, a {@code put} or {@code invoke} that returned.
+ * Aside's reads fail open (an error or an open breaker gives a fast miss), so counting every call would
+ * count fast failures as throughput; a measured round with any error or short read therefore fails the
+ * run, before any ratio is printed.
  */
 public final class ThroughputScenario implements Scenario {
   static final String ASIDE_PROVIDER = "dev.aside.spi.AsideCachingProvider";
@@ -74,7 +79,6 @@ public final class ThroughputScenario implements Scenario {
   private static final int VALUE_LENGTH = 100;
   private static final int VALUE_POOL = 16;
   private static final int BATCH_POOL = 64;
-  private static final int MAX_ERRORS_PER_THREAD = 100;
   private static final int FILL_CHUNK = 100;
   private static final int FILL_ATTEMPTS = 5;
   /* Aside's defaults, which raw Lettuce gets too. */
@@ -114,7 +118,7 @@ public final class ThroughputScenario implements Scenario {
         --threads N     concurrent caller threads (default 8)
         --rounds N      measured rounds; figures are medians over rounds (default 5)
         --seconds S     length of one measurement of one operation on one system (default 2)
-        --warmup S      warm-up per operation and system before the rounds (default seconds/4)
+        --warmup S      warm-up per operation and system before the rounds (default 2 x seconds)
         --keys N        keys pre-filled per system (default 1000)
         --systems LIST  systems to run, of aside,lettuce,redisson,caffeine (default all)
         --ops LIST      operations to run, of get,put,getall,invoke (default all)""";
@@ -125,7 +129,7 @@ public final class ThroughputScenario implements Scenario {
     threads = options.integer("threads", 8, 1);
     rounds = options.integer("rounds", 5, 1);
     seconds = options.decimal("seconds", 2.0, 0.01);
-    warmup = options.decimal("warmup", seconds / 4, 0);
+    warmup = options.decimal("warmup", 2 * seconds, 0);
     keyCount = options.integer("keys", 1_000, BATCH);
     systems = list(options, "systems", SYSTEMS);
     List<String> opNames = list(options, "ops", Arrays.stream(Op.values()).map(op -> op.json).toList());
@@ -175,15 +179,18 @@ public final class ThroughputScenario implements Scenario {
     }
   }
 
-  private Map<String, Object> measureAll(List<Subject> subjects, Environment env) throws InterruptedException {
+  Map<String, Object> measureAll(List<Subject> subjects, Environment env) throws InterruptedException {
     PrintStream err = env.err();
-    long errors = 0;
-    long shortReads = 0;
+    long warmupFailures = 0;
     if (warmup > 0) {
       err.printf(Locale.ROOT, "warm-up: %.2f s per operation and system%n", warmup);
       for (Op op : ops) {
         for (Subject subject : subjects) {
-          measure(subject, op, warmup);
+          Measurement m = measure(subject, op, warmup);
+          if (m.failures() > 0) {
+            warmupFailures += m.failures();
+            err.println("warning (warm-up, not measured): " + m.describeFailures(subject.name(), op));
+          }
         }
       }
     }
@@ -199,32 +206,24 @@ public final class ThroughputScenario implements Scenario {
       StringBuilder line = new StringBuilder("round " + (round + 1) + "/" + rounds + ":");
       for (Op op : ops) {
         line.append(' ').append(op.label).append(" [");
-        for (Subject subject : subjects) {
+        for (Subject subject : Stats.rotation(subjects, round)) {
           Measurement m = measure(subject, op, seconds);
+          if (m.failures() > 0) {
+            err.println(line);
+            throw new IllegalStateException("round " + (round + 1) + ": " + m.describeFailures(subject.name(), op)
+                + "; a run with errors or empty reads reports no ratios", m.firstError());
+          }
           rates.get(subject.name()).get(op)[round] = m.opsPerSecond();
-          errors += m.errors();
-          if (m.errors() > 0) {
-            err.println("warning: " + m.errors() + " errors in " + subject.name() + " " + op.label + ", first: "
-                + m.firstError());
-          }
-          // Every get and getAll key is pre-filled: anything short of a full read is a broken comparison.
-          if (op.expectedItems > 0 && m.items() < m.ops() * op.expectedItems) {
-            shortReads += m.ops() * op.expectedItems - m.items();
-          }
           line.append(' ').append(subject.name()).append('=').append(Math.round(m.opsPerSecond()));
         }
         line.append(" ]");
       }
       err.println(line);
     }
-    if (shortReads > 0) {
-      err.println("warning: " + shortReads + " reads of pre-filled keys found nothing");
-    }
-    return report(rates, errors, shortReads, env.out());
+    return report(rates, warmupFailures, env.out());
   }
 
-  private Map<String, Object> report(Map<String, Map<Op, double[]>> rates, long errors, long shortReads,
-      PrintStream out) {
+  private Map<String, Object> report(Map<String, Map<Op, double[]>> rates, long warmupFailures, PrintStream out) {
     Map<String, Map<Op, Double>> medians = new LinkedHashMap<>();
     rates.forEach((system, perOp) -> {
       Map<Op, Double> m = new LinkedHashMap<>();
@@ -234,7 +233,8 @@ public final class ThroughputScenario implements Scenario {
 
     out.printf(Locale.ROOT, "Throughput: %d threads, %d rounds x %s s (warm-up %s s), %d keys, %d-byte values%n",
         threads, rounds, trim(seconds), trim(warmup), keyCount, VALUE_LENGTH);
-    out.println("median ops/s (getAll: calls of " + BATCH + " keys/s); spread = (max - min) / median over rounds");
+    out.println("median ops/s (getAll: calls of " + BATCH + " keys/s); spread = (max - min) / median over rounds;");
+    out.println("aside/x = median of the per-round ratios [lowest-highest round]");
     out.printf(Locale.ROOT, "%-12s", "op");
     for (String system : medians.keySet()) {
       out.printf(Locale.ROOT, "%14s %6s", system, "spread");
@@ -242,7 +242,7 @@ public final class ThroughputScenario implements Scenario {
     List<String> baselines = medians.containsKey("aside")
         ? Stream.of("lettuce", "redisson").filter(medians::containsKey).toList() : List.of();
     for (String baseline : baselines) {
-      out.printf(Locale.ROOT, "%16s", "aside/" + baseline);
+      out.printf(Locale.ROOT, "%27s", "aside/" + baseline);
     }
     out.println();
     for (Op op : ops) {
@@ -252,7 +252,10 @@ public final class ThroughputScenario implements Scenario {
             100 * spread(rates.get(system).get(op)));
       }
       for (String baseline : baselines) {
-        out.printf(Locale.ROOT, "%15.3fx", ratio(medians, op, baseline));
+        double[] perRound = Stats.ratios(rates.get("aside").get(op), rates.get(baseline).get(op));
+        double[] sorted = perRound.clone();
+        Arrays.sort(sorted);
+        out.printf(Locale.ROOT, "%10.3fx [%.3f-%.3f]", Stats.median(perRound), sorted[0], sorted[sorted.length - 1]);
       }
       out.println();
     }
@@ -260,14 +263,15 @@ public final class ThroughputScenario implements Scenario {
     int cpus = Runtime.getRuntime().availableProcessors();
     out.printf(Locale.ROOT, "%d CPUs; 1-minute load average %.1f at the start, %.1f at the end%s%n", cpus,
         loadAtStart, loadAtEnd, loadAtStart > cpus ? ": something else was busy, expect noise" : "");
-    if (errors > 0 || shortReads > 0) {
-      out.println("WARNING: " + errors + " errors, " + shortReads + " empty reads: see standard error");
+    if (warmupFailures > 0) {
+      out.println("(" + warmupFailures + " failed calls during the warm-up, not measured: see standard error)");
     }
 
     Map<String, Object> figures = new LinkedHashMap<>();
     for (String baseline : baselines) {
       for (Op op : ops) {
-        figures.put(op.json + "_vs_" + baseline, round3(ratio(medians, op, baseline)));
+        figures.put(op.json + "_vs_" + baseline,
+            round3(Stats.medianRatio(rates.get("aside").get(op), rates.get(baseline).get(op))));
       }
     }
     medians.forEach((system, perOp) -> perOp.forEach(
@@ -282,9 +286,12 @@ public final class ThroughputScenario implements Scenario {
     figures.put("cpus", cpus);
     figures.put("load_average_start", round3(loadAtStart));
     figures.put("load_average_end", round3(loadAtEnd));
-    figures.put("errors", errors);
-    figures.put("empty_reads", shortReads);
-    figures.put("versions", versions());
+    figures.put("errors", 0);
+    figures.put("empty_reads", 0);
+    figures.put("warmup_failed_calls", warmupFailures);
+    figures.put("system_order", "rotated each round");
+    figures.put("ratio", "median of per-round ratios");
+    figures.put("versions", RunRecord.libraryVersions());
     return figures;
   }
 
@@ -332,12 +339,25 @@ public final class ThroughputScenario implements Scenario {
     abstract int call(Subject subject, ThroughputScenario data, SplittableRandom random);
   }
 
-  record Measurement(double opsPerSecond, long ops, long items, long errors, Throwable firstError) {}
+  /**
+   * One measurement: {@code ops} calls did what was asked; {@code emptyReads} reads returned fewer items than
+   * were pre-filled, {@code errors} calls threw. Only {@code ops} count towards the throughput.
+   */
+  record Measurement(double opsPerSecond, long ops, long emptyReads, long errors, Throwable firstError) {
+    long failures() {
+      return emptyReads + errors;
+    }
+
+    String describeFailures(String system, Op op) {
+      return system + " " + op.label + ": " + errors + " errors, " + emptyReads + " empty reads"
+          + (firstError == null ? "" : "; first error: " + firstError);
+    }
+  }
 
   /** Runs {@code op} on {@code subject} from all threads at once for {@code duration} seconds. */
   private Measurement measure(Subject subject, Op op, double duration) throws InterruptedException {
     long[] ops = new long[threads];
-    long[] items = new long[threads];
+    long[] empty = new long[threads];
     long[] errors = new long[threads];
     Throwable[] firstErrors = new Throwable[threads];
     CountDownLatch ready = new CountDownLatch(threads);
@@ -349,7 +369,7 @@ public final class ThroughputScenario implements Scenario {
       SplittableRandom random = new SplittableRandom(31L * id + op.ordinal());
       workers[t] = new Thread(() -> {
         long n = 0;
-        long found = 0;
+        long shortReads = 0;
         long failed = 0;
         ready.countDown();
         try {
@@ -359,19 +379,21 @@ public final class ThroughputScenario implements Scenario {
         }
         while (!stop.get()) {
           try {
-            found += op.call(subject, this, random);
-            n++;
+            // Every get and getAll key is pre-filled: a call that found fewer did not do its work.
+            if (op.call(subject, this, random) >= op.expectedItems) {
+              n++;
+            } else {
+              shortReads++;
+            }
           } catch (RuntimeException e) {
             if (firstErrors[id] == null) {
               firstErrors[id] = e;
             }
-            if (++failed >= MAX_ERRORS_PER_THREAD) {
-              break;
-            }
+            failed++;
           }
         }
         ops[id] = n;
-        items[id] = found;
+        empty[id] = shortReads;
         errors[id] = failed;
       }, "bench-" + subject.name() + "-" + id);
       workers[t].start();
@@ -387,11 +409,11 @@ public final class ThroughputScenario implements Scenario {
     // Calls in flight at the stop are counted, so the clock stops when the last one returned.
     double elapsed = (System.nanoTime() - begin) / 1e9;
     Throwable first = Arrays.stream(firstErrors).filter(e -> e != null).findFirst().orElse(null);
-    return new Measurement(Arrays.stream(ops).sum() / elapsed, Arrays.stream(ops).sum(), Arrays.stream(items).sum(),
+    return new Measurement(Arrays.stream(ops).sum() / elapsed, Arrays.stream(ops).sum(), Arrays.stream(empty).sum(),
         Arrays.stream(errors).sum(), first);
   }
 
-  private void makeData() {
+  void makeData() {
     SplittableRandom random = new SplittableRandom(42);
     keys = new String[keyCount];
     counters = new String[keyCount];
@@ -757,33 +779,11 @@ public final class ThroughputScenario implements Scenario {
     return median == 0 ? 0 : (max - min) / median;
   }
 
-  private static double ratio(Map<String, Map<Op, Double>> medians, Op op, String baseline) {
-    double base = medians.get(baseline).get(op);
-    return base == 0 ? 0 : medians.get("aside").get(op) / base;
-  }
-
   private static double round3(double value) {
     return Math.round(value * 1000) / 1000.0;
   }
 
   private static String trim(double value) {
     return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
-  }
-
-  /** The versions of the systems compared, as the build wrote them into versions.properties. */
-  private static Map<String, String> versions() {
-    Map<String, String> versions = new LinkedHashMap<>();
-    try (InputStream in = ThroughputScenario.class.getResourceAsStream("versions.properties")) {
-      if (in != null) {
-        Properties properties = new Properties();
-        properties.load(in);
-        for (String name : List.of("aside", "lettuce", "redisson", "caffeine_jcache", "netty")) {
-          versions.put(name, properties.getProperty(name, "unknown"));
-        }
-      }
-    } catch (IOException e) {
-      // reported as missing
-    }
-    return versions;
   }
 }

@@ -7,14 +7,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @TempDir
+  Path results;
 
   private int run(String... args) {
     return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -24,13 +30,11 @@ class MainTest {
   @Test
   @Timeout(120)
   void throughputRunsAndEndsWithItsFiguresAsJson() throws Exception {
-    int code = run("throughput", "--seconds", "0.2", "--rounds", "1", "--threads", "2");
+    int code = run("throughput", "--seconds", "0.2", "--rounds", "2", "--threads", "2",
+        "--results-dir", results.toString());
 
-    String stdout = out.toString(StandardCharsets.UTF_8);
-    assertThat(code).as("exit code; stderr:%n%s", err.toString(StandardCharsets.UTF_8)).isZero();
-    List<String> lines = stdout.lines().toList();
-    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("get "));
-    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    JsonNode json = lastLine(code);
+    assertThat(out.toString(StandardCharsets.UTF_8).lines()).anySatisfy(line -> assertThat(line).startsWith("get "));
     assertThat(json.path("scenario").asText()).isEqualTo("throughput");
     for (String field : List.of("get_vs_lettuce", "put_vs_lettuce", "getall_vs_lettuce", "invoke_vs_lettuce",
         "get_vs_redisson", "put_vs_redisson", "getall_vs_redisson", "invoke_vs_redisson")) {
@@ -41,8 +45,57 @@ class MainTest {
         assertThat(json.path(system + "_" + op + "_ops").asLong()).as(system + " " + op).isPositive();
       }
     }
-    // Errors (e.g. command timeouts on a machine busy with other builds) are counted, not asserted.
-    assertThat(json.has("errors")).isTrue();
+    // A run with an error or an empty read fails instead of printing figures.
+    assertThat(json.path("errors").asLong()).isZero();
+    assertThat(json.path("empty_reads").asLong()).isZero();
+
+    JsonNode record = new ObjectMapper().readTree(Files.readString(
+        results.resolve("throughput_seconds-0.2_rounds-2_threads-2.json")));
+    assertThat(record.path("command").asText()).isEqualTo("java -jar benchmarks/target/benchmarks.jar throughput "
+        + "--seconds 0.2 --rounds 2 --threads 2 --results-dir " + results);
+    assertThat(record.path("load_average_1_5_15_min_at_start").isArray()).isTrue();
+    assertThat(record.path("java").asText()).isNotBlank();
+    assertThat(record.path("redis").asText()).matches("\\d+\\.\\d+\\.\\d+");
+    assertThat(record.path("versions").path("lettuce").asText()).isNotBlank();
+    assertThat(record.path("output").toString()).contains("aside/lettuce");
+    assertThat(record.path("figures")).isEqualTo(json);
+  }
+
+  @Test
+  @Timeout(120)
+  void stampedeReportsWhenEachProcessStartedAndHowItWaited() throws Exception {
+    int code = run("stampede", "--processes", "2", "--threads", "5", "--loader-ms", "400", "--results-dir", "off");
+
+    JsonNode json = lastLine(code);
+    assertThat(json.path("loader_calls").asLong()).isEqualTo(1);
+    assertThat(json.path("start_offsets_ms")).hasSize(2);
+    assertThat(json.path("start_spread_ms").asDouble()).isLessThanOrEqualTo(100);
+    for (String field : List.of("in_jvm_waits", "cross_jvm_waits", "loader_calls_per_process")) {
+      assertThat(json.path(field)).as(field).hasSize(2);
+    }
+    // Every process met the load in flight: the one that loaded waited in the JVM, the other across JVMs.
+    assertThat(json.path("in_jvm_waits").get(0).asLong() + json.path("cross_jvm_waits").get(0).asLong()).isPositive();
+    assertThat(json.path("in_jvm_waits").get(1).asLong() + json.path("cross_jvm_waits").get(1).asLong()).isPositive();
+  }
+
+  @Test
+  @Timeout(120)
+  void outageFindsStaleValuesInARevivedRedisAndServesNone() throws Exception {
+    int code = run("outage", "--fault-at", "2", "--recover-at", "6", "--duration", "11", "--results-dir", "off");
+
+    JsonNode json = lastLine(code);
+    assertThat(json.path("fault").asText()).isEqualTo("pause");
+    assertThat(json.path("stale_keys_in_redis_at_recovery").asLong())
+        .as("Redis comes back with values the writers invalidated meanwhile").isPositive();
+    assertThat(json.path("stale_reads_after_recovery").asLong()).isZero();
+    assertThat(json.path("failed_reads").asLong()).isZero();
+    assertThat(json.path("circuit_opens").asLong()).isPositive();
+  }
+
+  private JsonNode lastLine(int code) throws Exception {
+    assertThat(code).as("exit code; stderr:%n%s", err.toString(StandardCharsets.UTF_8)).isZero();
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    return new ObjectMapper().readTree(lines.get(lines.size() - 1));
   }
 
   @Test

@@ -49,6 +49,9 @@ public final class RedisServer implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private static final int PROBE_TIMEOUT_MILLIS = 500;
     private static final int LOG_TAIL_LINES = 20;
+    private static final Duration SAVE_TIMEOUT = Duration.ofSeconds(30);
+    /* redis-server's default dbfilename, in --dir: written by SHUTDOWN SAVE, loaded at every start. */
+    private static final String DUMP_FILE = "dump.rdb";
 
     /* Resolved once per JVM (an extracted binary is reused by every server); guarded by RedisServer.class. */
     private static Path binary;
@@ -175,6 +178,59 @@ public final class RedisServer implements AutoCloseable {
         }
         paused = false;
         process = null;
+        deleteSavedData();
+        relaunch();
+    }
+
+    /**
+     * Stops the server as {@code SHUTDOWN SAVE} does: it first writes its data to its directory, which
+     * {@link #restartKeepingData()} loads again. Continues a paused server first; a no-op when it is not running.
+     */
+    public synchronized void shutdownSaving() {
+        requireOwnProcess("shutdownSaving()");
+        requireDataServer("shutdownSaving()");
+        Process current = process;
+        if (current == null || !current.isAlive()) {
+            return;
+        }
+        if (paused) {
+            signal(current, "CONT");
+            paused = false;
+        }
+        sendShutdownSave(port, password);
+        try {
+            if (!current.waitFor(SAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("redis-server on port " + port + " did not exit within "
+                        + SAVE_TIMEOUT.toSeconds() + " s of SHUTDOWN SAVE");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for redis-server to save and exit", e);
+        }
+        if (!Files.exists(dir.resolve(DUMP_FILE))) {
+            throw new IllegalStateException("redis-server on port " + port + " exited without writing " + DUMP_FILE
+                    + "; last lines of its log:\n" + logTail(dir.resolve("redis.log"), 0));
+        }
+        LOG.debug("Saved and stopped redis-server on port {}", port);
+    }
+
+    /**
+     * Starts the server again on the same port with the keys and values it held when it stopped, as a
+     * server with persistence comes back: a running server is first stopped with {@link #shutdownSaving()}.
+     * After {@link #kill()} nothing was saved, and it comes back with the data of its last saving shutdown,
+     * if any.
+     */
+    public synchronized void restartKeepingData() {
+        requireOwnProcess("restartKeepingData()");
+        requireDataServer("restartKeepingData()");
+        shutdownSaving();
+        paused = false;
+        process = null;
+        relaunch();
+    }
+
+    /* Launches the server on its port again, waiting a few seconds for the port to become free. */
+    private void relaunch() {
         long bindDeadline = System.nanoTime() + REBIND_TIMEOUT_NANOS;
         while (true) {
             Process fresh = launch(binary(), configFile, dir, port, password, extraArgs);
@@ -532,6 +588,58 @@ public final class RedisServer implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException(operation + " after close() of " + this);
         }
+    }
+
+    private void requireDataServer(String operation) {
+        if (configFile != null) {
+            throw new IllegalStateException(operation + " is not possible on a Sentinel, which holds no data");
+        }
+    }
+
+    private void deleteSavedData() {
+        try {
+            Files.deleteIfExists(dir.resolve(DUMP_FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete the saved data of redis-server on port " + port, e);
+        }
+    }
+
+    /**
+     * Sends AUTH (when a password is set) and {@code SHUTDOWN SAVE}. The server closes the connection once it
+     * has saved; an error reply means it could not save. The password is never part of a message.
+     */
+    private static void sendShutdownSave(int port, String password) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(HOST, port), PROBE_TIMEOUT_MILLIS);
+            socket.setSoTimeout((int) SAVE_TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            if (password != null) {
+                out.write(command("AUTH", password));
+                out.flush();
+                String reply = readLine(in);
+                if (!reply.startsWith("+OK")) {
+                    throw new IllegalStateException("redis-server on port " + port + " refused AUTH before SHUTDOWN SAVE");
+                }
+            }
+            out.write(command("SHUTDOWN", "SAVE"));
+            out.flush();
+            String reply = readLine(in);
+            if (!reply.isEmpty()) {
+                throw new IllegalStateException("redis-server on port " + port + " answered SHUTDOWN SAVE with " + reply);
+            }
+        } catch (IOException e) {
+            // A reset instead of a clean close also means the server went away; waiting for the exit decides.
+            LOG.debug("Connection to redis-server on port {} ended abruptly after SHUTDOWN SAVE", port, e);
+        }
+    }
+
+    private static byte[] command(String... words) {
+        StringBuilder resp = new StringBuilder("*").append(words.length).append("\r\n");
+        for (String word : words) {
+            resp.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(word).append("\r\n");
+        }
+        return resp.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private Process requireRunning(String operation) {

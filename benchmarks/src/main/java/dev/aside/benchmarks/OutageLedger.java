@@ -1,0 +1,101 @@
+package dev.aside.benchmarks;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The {@code outage} scenario's account of its reads: each read counted once, as failed (it threw or found
+ * nothing, though the loader always finds a value), stale (older than the newest version whose
+ * invalidation had returned before the read started) or fresh, in the phase in which it returned.
+ *
+ * <p>The phases are set by the thread that drives the fault: {@link #faultStarts} just before the fault,
+ * {@link #redisAnswersAgain} just before the fault is lifted. A read that returns after that second mark
+ * counts as after recovery even if it started during the outage, so the after-recovery counts are the
+ * strict ones: nothing that could have read a revived Redis escapes them.
+ */
+final class OutageLedger {
+
+  /** When a read returned, relative to the fault. */
+  enum Phase {
+    BEFORE_FAULT, OUTAGE, AFTER_REDIS_ANSWERS
+  }
+
+  private volatile long faultAt = Long.MAX_VALUE;
+  private volatile long backAt = Long.MAX_VALUE;
+  private final Map<Phase, LongAdder> failed = adders();
+  private final Map<Phase, LongAdder> stale = adders();
+  private final Map<Phase, LongAdder> reads = adders();
+
+  /** Marks the start of the fault, on the {@link System#nanoTime()} clock. */
+  void faultStarts(long nanoTime) {
+    faultAt = nanoTime;
+  }
+
+  /** Marks the moment from which Redis may answer again, on the {@link System#nanoTime()} clock. */
+  void redisAnswersAgain(long nanoTime) {
+    backAt = nanoTime;
+  }
+
+  /** The phase of a read that returned at {@code nanoTime}. */
+  Phase phaseAt(long nanoTime) {
+    if (nanoTime - backAt >= 0) {
+      return Phase.AFTER_REDIS_ANSWERS;
+    }
+    return nanoTime - faultAt >= 0 ? Phase.OUTAGE : Phase.BEFORE_FAULT;
+  }
+
+  /**
+   * Records one read that returned at {@code returnedAt}: {@code seen} is what it returned (null if it threw or
+   * found nothing), {@code floor} the newest version whose invalidation had returned before it started.
+   */
+  Phase record(long returnedAt, Long seen, long floor) {
+    Phase phase = phaseAt(returnedAt);
+    reads.get(phase).increment();
+    if (seen == null) {
+      failed.get(phase).increment();
+    } else if (seen < floor) {
+      stale.get(phase).increment();
+    }
+    return phase;
+  }
+
+  long reads(Phase phase) {
+    return reads.get(phase).sum();
+  }
+
+  long failed(Phase phase) {
+    return failed.get(phase).sum();
+  }
+
+  long failed() {
+    return failed.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
+  long stale(Phase phase) {
+    return stale.get(phase).sum();
+  }
+
+  /**
+   * How many keys Redis held a value for that was older than the newest version whose invalidation had
+   * returned: what a client that trusts Redis as soon as it answers would serve. {@code inRedis[k]} is the
+   * version Redis held for key {@code k} (null: none), {@code committed[k]} the newest committed version.
+   */
+  static int staleKeys(Long[] inRedis, long[] committed) {
+    int stale = 0;
+    for (int k = 0; k < inRedis.length; k++) {
+      if (inRedis[k] != null && inRedis[k] < committed[k]) {
+        stale++;
+      }
+    }
+    return stale;
+  }
+
+  private static Map<Phase, LongAdder> adders() {
+    Map<Phase, LongAdder> adders = new EnumMap<>(Phase.class);
+    for (Phase phase : Phase.values()) {
+      adders.put(phase, new LongAdder());
+    }
+    return adders;
+  }
+}
