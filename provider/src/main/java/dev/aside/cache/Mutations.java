@@ -21,8 +21,9 @@ import javax.cache.configuration.MutableConfiguration;
  *  2. a value to write is encoded, and refused above max-value-size, before anything is sent (a
  *     loaded value that large is not cached);
  *  3. an operation whose writer call does not depend on the entry calls the writer (Operation.WriterCall);
- *  4. this JVM's near entry is dropped and the entry's read-through lease voided, pipelined ahead of
- *     the write, so a fill racing with it is rejected instead of storing an older value;
+ *  4. this JVM's near entry is dropped and the entry's lease voided (held by a read-through or
+ *     per-call load, in any JVM), pipelined ahead of the write, so a fill racing with it is
+ *     rejected instead of storing an older value;
  *  5. one Redis command when the operation has one and the expiry policy and writer allow it
  *     (Operation.Route), else read, decide, compare-and-set (CompareAndSet);
  *  6. a Redis failure goes to the failure policy: a write throws or is logged, a removal is queued;
