@@ -75,7 +75,7 @@ public final class AsideCacheManager implements CacheManager {
     this.settings = configFile != null ? configFile.connection() : ConnectionSettings.parse(uri);
     this.redactedUri = RedactedUri.of(uri);
     this.connections = RedisConnections.open(settings);
-    CircuitBreaker breaker = new CircuitBreaker(settings.resilience());
+    CircuitBreaker breaker = new CircuitBreaker(settings.resilience(), settings.redacted());
     this.store = connections.store(breaker);
     this.invalidations = new InvalidationQueue(settings.resilience().invalidationQueue());
     this.health = new RedisHealth(store, breaker, invalidations, settings.redacted());
@@ -88,7 +88,12 @@ public final class AsideCacheManager implements CacheManager {
     });
     this.factory = new CacheFactory(this, redactedUri, settings, configFile, classLoader, store, invalidations,
         this::invalidationFeed, executor);
-    log.info("Aside cache manager connected to {}", settings.redacted());
+    if (connections.isConnected()) {
+      log.info("Aside cache manager connected to {}", settings.redacted());
+    } else {
+      log.info("Aside cache manager for {} started without Redis; its caches work once it answers",
+          settings.redacted());
+    }
   }
 
   @Override
