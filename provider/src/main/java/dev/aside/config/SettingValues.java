@@ -147,6 +147,19 @@ final class SettingValues {
     return List.copyOf(patterns);
   }
 
+  /** A cache version: letters, digits, {@code . _ -}; {@code v2} is read as {@code 2}, as keys show it with the v. */
+  static String version(String text) {
+    String version = text.trim();
+    if (version.length() > 1 && (version.charAt(0) == 'v' || version.charAt(0) == 'V')
+        && Character.isDigit(version.charAt(1))) {
+      version = version.substring(1);
+    }
+    if (!version.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("'" + text.trim() + "' is not a version: use letters, digits, '.', '_', '-'");
+    }
+    return version;
+  }
+
   /** The class named {@code text}, loaded without initialization through {@code loader}. */
   static Class<?> loadClass(String text, ClassLoader loader) {
     String name = text.trim();

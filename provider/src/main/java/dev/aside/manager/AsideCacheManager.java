@@ -5,7 +5,6 @@ import dev.aside.config.AsideConfiguration;
 import dev.aside.config.ConfigFile;
 import dev.aside.config.ConnectionSettings;
 import dev.aside.config.RedactedUri;
-import dev.aside.redis.KeyLayout;
 import dev.aside.near.InvalidationFeed;
 import dev.aside.redis.RedisConnections;
 import dev.aside.redis.RedisStore;
@@ -180,7 +179,7 @@ public final class AsideCacheManager implements CacheManager {
       cache.purge();
       cache.close();
     } else {
-      store.deleteMatching(new KeyLayout(settings.prefix(), cacheName).namespacePattern());
+      store.deleteMatching(factory.layoutOf(cacheName).namespacePattern());
     }
   }
 
