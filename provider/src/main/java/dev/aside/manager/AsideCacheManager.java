@@ -2,6 +2,7 @@ package dev.aside.manager;
 
 import dev.aside.cache.AsideCache;
 import dev.aside.config.AsideConfiguration;
+import dev.aside.config.CacheSectionUse;
 import dev.aside.config.ConfigFile;
 import dev.aside.config.ConnectionSettings;
 import dev.aside.config.RedactedUri;
@@ -50,6 +51,7 @@ public final class AsideCacheManager implements CacheManager {
   private final ClassLoader classLoader;
   private final Properties properties;
   private final ConfigFile configFile;
+  private final CacheSectionUse sectionUse;
   private final ConnectionSettings settings;
   private final String redactedUri;
   private final RedisConnections connections;
@@ -72,6 +74,7 @@ public final class AsideCacheManager implements CacheManager {
     this.onClose = Objects.requireNonNull(onClose);
     this.configFile = ConfigFile.isConfigFile(uri) ? ConfigFile.load(uri, classLoader) : null;
     this.settings = configFile != null ? configFile.connection() : ConnectionSettings.parse(uri);
+    this.sectionUse = CacheSectionUse.of(configFile);
     this.redactedUri = RedactedUri.of(uri);
     this.connections = RedisConnections.open(settings);
     CircuitBreaker breaker = new CircuitBreaker(settings.resilience(), settings.redacted());
@@ -106,6 +109,7 @@ public final class AsideCacheManager implements CacheManager {
       }
       AsideCache<K, V> cache = factory.build(cacheName, configuration, () -> caches.remove(cacheName));
       caches.put(cacheName, cache);
+      sectionUse.cacheCreated(cacheName);
       return cache;
     }
   }
@@ -155,6 +159,7 @@ public final class AsideCacheManager implements CacheManager {
         if (cache == null) {
           cache = factory.build(cacheName, new AsideConfiguration<>(), () -> caches.remove(cacheName));
           caches.put(cacheName, cache);
+          sectionUse.cacheCreated(cacheName);
         }
       }
     }
@@ -248,6 +253,7 @@ public final class AsideCacheManager implements CacheManager {
       cache.close();
     }
     caches.clear();
+    sectionUse.managerClosed();
     synchronized (this) {
       if (invalidationFeed != null) {
         invalidationFeed.close();
