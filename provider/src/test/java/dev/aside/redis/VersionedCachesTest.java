@@ -8,7 +8,10 @@ import dev.aside.spi.AsideCachingProvider;
 import dev.aside.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,7 @@ import javax.cache.CacheManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A rolling update that changes a cached class's shape: the old deployment caches {@code users} at
@@ -104,5 +108,20 @@ class VersionedCachesTest {
     unversioned.destroyCache("users");
     assertThat(keys()).containsExactly("shop:users:v2:{ada}");
     assertThat(versioned.get("ada")).isEqualTo(1815);
+  }
+
+  @Test
+  void theConfigurationFileSetsADefaultVersionAndOnePerCache(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("aside.properties");
+    Files.writeString(file, "uri = " + server.uri() + "?prefix=shop\n"
+        + "default.version = 3\n"
+        + "cache.users.version = v2\n");
+    CacheManager manager = new AsideCachingProvider().getCacheManager(file.toUri(), getClass().getClassLoader());
+    managers.add(manager);
+
+    manager.getCache("users").put("ada", "Ada");
+    manager.createCache("orders", new AsideConfiguration<>()).put("o1", "pending");
+
+    assertThat(keys()).containsExactlyInAnyOrder("shop:users:v2:{ada}", "shop:orders:v3:{o1}");
   }
 }
