@@ -45,6 +45,10 @@ import javax.cache.configuration.MutableConfiguration;
  *   <li>{@link #getMaxValueBytes() maximum value size}: a larger value is refused with an
  *       {@code IllegalArgumentException} before anything is sent (a loaded one is returned, not
  *       cached). Default: 16 MiB.
+ *   <li>{@link #getVersion() version}: part of the cache's key namespace in Redis
+ *       ({@code <prefix>:<cache>:v<version>:{<key>}}), so a deployment that changes the shape of a
+ *       cached class moves to fresh keys at once, and during a rolling update the old and new
+ *       deployments never read each other's values. Default: none (the unversioned layout).
  * </ul>
  *
  * <p>The fluent setters inherited from {@link MutableConfiguration} return the same instance typed
@@ -68,6 +72,7 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
   private long nearCacheMaxEntries;
   private Duration nearCacheLifetime = Duration.ofSeconds(30);
   private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
+  private String version = "";
 
   /** The default maximum size of one encoded value: 16 MiB. */
   public static final int DEFAULT_MAX_VALUE_BYTES = 16 << 20;
@@ -93,6 +98,7 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
       this.nearCacheMaxEntries = aside.nearCacheMaxEntries;
       this.nearCacheLifetime = aside.nearCacheLifetime;
       this.maxValueBytes = aside.maxValueBytes;
+      this.version = aside.version;
     }
   }
 
@@ -231,6 +237,24 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
     return this;
   }
 
+  /** The cache's version in its Redis key namespace; empty (the default) for none. */
+  public String getVersion() {
+    return version;
+  }
+
+  /**
+   * Sets the cache's version: letters, digits, {@code . _ -} (e.g. {@code 2} or {@code 2026-12}), or
+   * empty for none. Entries written under another version are neither read nor cleared.
+   */
+  public AsideConfiguration<K, V> setVersion(String version) {
+    Objects.requireNonNull(version, "version");
+    if (!version.isEmpty() && !version.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("version must be made of [A-Za-z0-9._-], was '" + version + "'");
+    }
+    this.version = version;
+    return this;
+  }
+
   private static Duration nonNegative(Duration duration, String name) {
     Objects.requireNonNull(duration, name);
     if (duration.isNegative()) {
@@ -253,12 +277,14 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
         && writeFailures == other.writeFailures
         && maxValueBytes == other.maxValueBytes
         && nearCacheMaxEntries == other.nearCacheMaxEntries
-        && nearCacheLifetime.equals(other.nearCacheLifetime);
+        && nearCacheLifetime.equals(other.nearCacheLifetime)
+        && version.equals(other.version);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(super.hashCode(), deserializationAllowlist, coalescing, leaseTtl, leaseWait, ttlJitter,
-        negativeTtl, refreshAheadBeta, writeFailures, maxValueBytes, nearCacheMaxEntries, nearCacheLifetime);
+        negativeTtl, refreshAheadBeta, writeFailures, maxValueBytes, nearCacheMaxEntries, nearCacheLifetime,
+        version);
   }
 }

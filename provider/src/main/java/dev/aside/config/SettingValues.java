@@ -7,14 +7,22 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Parsers of the textual values shared by connection URIs and configuration files. */
 final class SettingValues {
   /* Every parser throws IllegalArgumentException whose message says what is wrong with the value;
    * callers prefix it with where the value came from (URI option, file key). Values handled here are
    * never secrets, so messages may quote them. */
+
+  private static final Logger log = LoggerFactory.getLogger(SettingValues.class);
+  /* Allowlist patterns already warned about: a configuration is copied and merged many times. */
+  private static final Set<String> WARNED_PATTERNS = ConcurrentHashMap.newKeySet();
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,18})(ms|s|m|h|d)");
   private static final String DURATION_FORMS =
@@ -142,9 +150,35 @@ final class SettingValues {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("'" + pattern + "' is not an allowlist pattern: " + e.getMessage());
       }
+      if (looksLikePackage(pattern) && WARNED_PATTERNS.add(pattern)) {
+        log.warn("Deserialization allowlist pattern '{}' allows only a class named exactly that; if it is a package,"
+            + " write {}.* (its classes) or {}.** (its classes and subpackages)", pattern, pattern, pattern);
+      }
       patterns.add(pattern);
     }
     return List.copyOf(patterns);
+  }
+
+  /** Whether an allowlist pattern without a wildcard ends in a lower-case name, as a package does ({@code com.acme}). */
+  static boolean looksLikePackage(String pattern) {
+    if (pattern.contains("*")) {
+      return false;
+    }
+    String name = pattern.substring(Math.max(pattern.lastIndexOf('.'), pattern.lastIndexOf('/')) + 1);
+    return !name.isEmpty() && Character.isLowerCase(name.charAt(0));
+  }
+
+  /** A cache version: letters, digits, {@code . _ -}; {@code v2} is read as {@code 2}, as keys show it with the v. */
+  static String version(String text) {
+    String version = text.trim();
+    if (version.length() > 1 && (version.charAt(0) == 'v' || version.charAt(0) == 'V')
+        && Character.isDigit(version.charAt(1))) {
+      version = version.substring(1);
+    }
+    if (!version.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("'" + text.trim() + "' is not a version: use letters, digits, '.', '_', '-'");
+    }
+    return version;
   }
 
   /** The class named {@code text}, loaded without initialization through {@code loader}. */

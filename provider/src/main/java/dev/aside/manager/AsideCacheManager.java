@@ -2,10 +2,10 @@ package dev.aside.manager;
 
 import dev.aside.cache.AsideCache;
 import dev.aside.config.AsideConfiguration;
+import dev.aside.config.CacheSectionUse;
 import dev.aside.config.ConfigFile;
 import dev.aside.config.ConnectionSettings;
 import dev.aside.config.RedactedUri;
-import dev.aside.redis.KeyLayout;
 import dev.aside.near.InvalidationFeed;
 import dev.aside.redis.RedisConnections;
 import dev.aside.redis.RedisStore;
@@ -51,6 +51,7 @@ public final class AsideCacheManager implements CacheManager {
   private final ClassLoader classLoader;
   private final Properties properties;
   private final ConfigFile configFile;
+  private final CacheSectionUse sectionUse;
   private final ConnectionSettings settings;
   private final String redactedUri;
   private final RedisConnections connections;
@@ -73,9 +74,10 @@ public final class AsideCacheManager implements CacheManager {
     this.onClose = Objects.requireNonNull(onClose);
     this.configFile = ConfigFile.isConfigFile(uri) ? ConfigFile.load(uri, classLoader) : null;
     this.settings = configFile != null ? configFile.connection() : ConnectionSettings.parse(uri);
+    this.sectionUse = CacheSectionUse.of(configFile);
     this.redactedUri = RedactedUri.of(uri);
     this.connections = RedisConnections.open(settings);
-    CircuitBreaker breaker = new CircuitBreaker(settings.resilience());
+    CircuitBreaker breaker = new CircuitBreaker(settings.resilience(), settings.redacted());
     this.store = connections.store(breaker);
     this.invalidations = new InvalidationQueue(settings.resilience().invalidationQueue());
     this.health = new RedisHealth(store, breaker, invalidations, settings.redacted());
@@ -88,7 +90,12 @@ public final class AsideCacheManager implements CacheManager {
     });
     this.factory = new CacheFactory(this, redactedUri, settings, configFile, classLoader, store, invalidations,
         this::invalidationFeed, executor);
-    log.info("Aside cache manager connected to {}", settings.redacted());
+    if (connections.isConnected()) {
+      log.info("Aside cache manager connected to {}", settings.redacted());
+    } else {
+      log.info("Aside cache manager for {} started without Redis; its caches work once it answers",
+          settings.redacted());
+    }
   }
 
   @Override
@@ -102,6 +109,7 @@ public final class AsideCacheManager implements CacheManager {
       }
       AsideCache<K, V> cache = factory.build(cacheName, configuration, () -> caches.remove(cacheName));
       caches.put(cacheName, cache);
+      sectionUse.cacheCreated(cacheName);
       return cache;
     }
   }
@@ -151,6 +159,7 @@ public final class AsideCacheManager implements CacheManager {
         if (cache == null) {
           cache = factory.build(cacheName, new AsideConfiguration<>(), () -> caches.remove(cacheName));
           caches.put(cacheName, cache);
+          sectionUse.cacheCreated(cacheName);
         }
       }
     }
@@ -175,7 +184,7 @@ public final class AsideCacheManager implements CacheManager {
       cache.purge();
       cache.close();
     } else {
-      store.deleteMatching(new KeyLayout(settings.prefix(), cacheName).namespacePattern());
+      store.deleteMatching(factory.layoutOf(cacheName).namespacePattern());
     }
   }
 
@@ -244,6 +253,7 @@ public final class AsideCacheManager implements CacheManager {
       cache.close();
     }
     caches.clear();
+    sectionUse.managerClosed();
     synchronized (this) {
       if (invalidationFeed != null) {
         invalidationFeed.close();

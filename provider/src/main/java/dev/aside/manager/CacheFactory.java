@@ -42,7 +42,7 @@ import javax.cache.integration.CacheWriter;
  * Builds the caches of one manager, in one place, as a pipeline of named steps:
  * <pre>
  *  configuration (the caller's, then the configuration file's settings for the cache)
- *  → codecs (keys, values, the deserialization allowlist, max-value-size) and key layout
+ *  → codecs (keys, values, the deserialization allowlist, max-value-size) and key layout (with the version)
  *  → expiry (the policy, jittered) → loader and writer, each wrapped once
  *  → events, statistics, failure policy → read-through → near cache
  *  → the cache, which composes these parts into its operations
@@ -84,6 +84,11 @@ final class CacheFactory {
     return new AsideCache<>(manager, managerUri, cache -> parts(cacheName, config, cache), onClose);
   }
 
+  /** Where a cache of this name built now would keep its entries (its version from the configuration file). */
+  KeyLayout layoutOf(String cacheName) {
+    return new KeyLayout(settings.prefix(), cacheName, configure(cacheName, new AsideConfiguration<>()).getVersion());
+  }
+
   /** The caller's configuration, copied, with the configuration file's settings for this cache applied. */
   private <K, V> AsideConfiguration<K, V> configure(String cacheName, Configuration<K, V> configuration) {
     CacheSettings fileSettings = configFile != null ? configFile.settingsFor(cacheName) : CacheSettings.empty();
@@ -97,7 +102,7 @@ final class CacheFactory {
     DeserializationFilter filter = DeserializationFilter.of(allow, config.getKeyType(), config.getValueType());
     KeyCodec<K> keys = new KeyCodec<>(config.getKeyType(), filter, classLoader);
     ValueCodec<V> values = new ValueCodec<>(config.getValueType(), filter, classLoader);
-    KeyLayout layout = new KeyLayout(settings.prefix(), cacheName);
+    KeyLayout layout = new KeyLayout(settings.prefix(), cacheName, config.getVersion());
     MaxValueSize maxValueSize = new MaxValueSize(config.getMaxValueBytes(), cacheName);
     EntryCodec<K, V> entries = new EntryCodec<>(cacheName, keys, values, layout, maxValueSize, readPath);
 

@@ -2,24 +2,41 @@ package dev.aside.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
- * Where the entries of one cache live in Redis: {@code <prefix>:<cache>:{<key>}}.
+ * Where the entries of one cache live in Redis: {@code <prefix>:<cache>:{<key>}}, or with a version
+ * {@code <prefix>:<cache>:v<version>:{<key>}}.
  *
  * <p>The cache name is escaped ({@code % { } :} as {@code %XX}) so a name can neither break the
  * hash tag nor collide with another cache's namespace; the key text comes from
- * {@link dev.aside.codec.KeyCodec}, which never emits braces.
+ * {@link dev.aside.codec.KeyCodec}, which never emits braces. A version ({@code [A-Za-z0-9._-]+})
+ * is a namespace of its own: every pattern here (entries, a whole cache) and every namespace handed
+ * to near caches and the invalidation queue names one version only, so two deployments with
+ * different versions of a cache never read, clear or invalidate each other's entries. No version
+ * is the layout of caches that have none, so their data stays readable.
  */
 public final class KeyLayout {
+  private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]+");
   private static final byte[] LEASE_SUFFIX = ":lease".getBytes(StandardCharsets.US_ASCII);
 
   private final String namespace;
   private final byte[] namespaceBytes;
 
+  /** The layout of a cache without a version. */
   public KeyLayout(String prefix, String cacheName) {
+    this(prefix, cacheName, "");
+  }
+
+  /** @param version the cache's version ({@code [A-Za-z0-9._-]+}), or empty for none */
+  public KeyLayout(String prefix, String cacheName, String version) {
     Objects.requireNonNull(prefix);
     Objects.requireNonNull(cacheName);
-    this.namespace = prefix + ":" + escape(cacheName) + ":";
+    Objects.requireNonNull(version);
+    if (!version.isEmpty() && !VERSION.matcher(version).matches()) {
+      throw new IllegalArgumentException("A cache version is made of [A-Za-z0-9._-], not '" + version + "'");
+    }
+    this.namespace = prefix + ":" + escape(cacheName) + ":" + (version.isEmpty() ? "" : "v" + version + ":");
     this.namespaceBytes = namespace.getBytes(StandardCharsets.UTF_8);
   }
 

@@ -15,8 +15,15 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.cache.CacheException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link RedisConnections} of a standalone or Sentinel-managed Redis: one Lettuce
@@ -26,15 +33,33 @@ import javax.cache.CacheException;
  * <p>Defaults replaced: the 60 s command timeout (the URI's {@code timeout}, 500 ms by default),
  * commands buffered without bound while disconnected (rejected instead), an unbounded request
  * queue, and reconnect back-off growing to 30 s (capped at 2 s). TCP keep-alive is on.
+ *
+ * <p>Starting without Redis: when the first connection fails for an outage ({@link ConnectFailure}),
+ * the connections open anyway, without a data connection. The store made meanwhile has its breaker
+ * opened (the one WARN of the start), and a daemon thread keeps connecting, backing off from 50 ms
+ * to 1 s. The connection it makes is handed to every store, then the {@link #onReconnected} actions
+ * run as for any reconnection, so the health probe closes the breaker after replaying what was
+ * queued. A configuration mistake still fails at once. The connect thread and {@link #close()}
+ * synchronize on this object, so a connection made while closing is closed, never leaked.
  */
 final class LettuceConnections implements RedisConnections {
   static final int REQUEST_QUEUE_SIZE = 100_000;
+  private static final Logger log = LoggerFactory.getLogger(LettuceConnections.class);
+  private static final long FIRST_RETRY_MILLIS = 50;
+  private static final long MAX_RETRY_MILLIS = 1_000;
 
   private final ClientResources resources;
   private final RedisClient client;
-  private final StatefulRedisConnection<byte[], byte[]> connection;
   private final ConnectionSettings settings;
   private final Duration commandTimeout;
+  private final List<RedisStore> stores = new CopyOnWriteArrayList<>();
+  private final List<Runnable> reconnectActions = new CopyOnWriteArrayList<>();
+  /* Set once: at construction, or later by the connect thread. */
+  private volatile StatefulRedisConnection<byte[], byte[]> connection;
+  /* Why the first connection failed, while there is none; null once connected. */
+  private volatile String notConnected;
+  private ScheduledExecutorService connectThread;
+  private boolean closed;
 
   LettuceConnections(ConnectionSettings settings) {
     this.settings = settings;
@@ -65,9 +90,62 @@ final class LettuceConnections implements RedisConnections {
     try {
       this.connection = connect(client);
     } catch (RuntimeException e) {
-      close();
-      throw new CacheException("Cannot connect to Redis at " + settings.redacted() + ": " + rootMessage(e));
+      if (ConnectFailure.of(e, !uri.getSentinels().isEmpty()) == ConnectFailure.MISCONFIGURATION) {
+        close();
+        throw new CacheException("Cannot connect to Redis at " + settings.redacted() + ": " + rootMessage(e));
+      }
+      this.notConnected = rootMessage(e);
+      connectInBackground();
     }
+  }
+
+  private synchronized void connectInBackground() {
+    connectThread = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "aside-connect");
+      thread.setDaemon(true);
+      return thread;
+    });
+    connectThread.schedule(() -> attempt(FIRST_RETRY_MILLIS), FIRST_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** One background connection attempt; schedules the next, {@code delayMillis} doubled, if it fails. */
+  private void attempt(long delayMillis) {
+    StatefulRedisConnection<byte[], byte[]> made;
+    try {
+      made = connect(client);
+    } catch (RuntimeException e) {
+      String why = rootMessage(e);
+      if (!why.equals(notConnected)) {
+        log.warn("Still cannot connect to Redis at {}: {}", settings.redacted(), why);
+        notConnected = why;
+      } else {
+        log.debug("Still cannot connect to Redis at {}: {}", settings.redacted(), why);
+      }
+      long next = Math.min(delayMillis * 2, MAX_RETRY_MILLIS);
+      synchronized (this) {
+        if (!closed) {
+          try {
+            connectThread.schedule(() -> attempt(next), delayMillis, TimeUnit.MILLISECONDS);
+          } catch (RejectedExecutionException closing) {
+            // close() is under way.
+          }
+        }
+      }
+      return;
+    }
+    synchronized (this) {
+      if (closed) {
+        made.close();
+        return;
+      }
+      connection = made;
+      notConnected = null;
+      stores.forEach(store -> store.connected(made));
+      reconnectActions.forEach(action -> made.addListener(listener(action)));
+    }
+    log.info("Connected to Redis at {}", settings.redacted());
+    reconnectActions.forEach(Runnable::run);
+    connectThread.shutdown();
   }
 
   /*
@@ -87,8 +165,18 @@ final class LettuceConnections implements RedisConnections {
   }
 
   @Override
-  public RedisStore store(CircuitBreaker breaker) {
-    return new RedisStore(connection, commandTimeout, breaker);
+  public synchronized RedisStore store(CircuitBreaker breaker) {
+    RedisStore store = new RedisStore(connection, commandTimeout, breaker);
+    if (connection == null) {
+      breaker.open("not reachable at startup: " + notConnected + "; connecting in the background");
+      stores.add(store);
+    }
+    return store;
+  }
+
+  @Override
+  public boolean isConnected() {
+    return connection != null;
   }
 
   @Override
@@ -98,16 +186,36 @@ final class LettuceConnections implements RedisConnections {
 
   @Override
   public void onReconnected(Runnable action) {
-    connection.addListener(new RedisConnectionStateListener() {
+    boolean connectedAlready;
+    synchronized (this) {
+      reconnectActions.add(action);
+      connectedAlready = connection != null;
+      if (connectedAlready) {
+        connection.addListener(listener(action));
+      }
+    }
+    if (connectedAlready && connectThread != null) {
+      action.run();    // connected in the background before the action was registered
+    }
+  }
+
+  private static RedisConnectionStateListener listener(Runnable action) {
+    return new RedisConnectionStateListener() {
       @Override
       public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
         action.run();
       }
-    });
+    };
   }
 
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+      if (connectThread != null) {
+        connectThread.shutdownNow();
+      }
+    }
     if (connection != null) {
       connection.close();
     }

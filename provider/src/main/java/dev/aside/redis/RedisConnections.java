@@ -12,16 +12,23 @@ import java.time.Duration;
  */
 public interface RedisConnections extends AutoCloseable {
   /**
-   * Connects to the deployment the settings name (standalone or, through Sentinel, its master).
+   * Connects to the deployment the settings name (standalone or, through Sentinel, its master). If
+   * Redis is down ({@link ConnectFailure#OUTAGE}) the connections open without a data connection and
+   * keep connecting in the background: a store made meanwhile has its breaker opened, and the
+   * {@link #onReconnected} actions run once the connection is made.
    *
-   * @throws javax.cache.CacheException if Redis cannot be reached; the message shows the URI redacted
+   * @throws javax.cache.CacheException for a {@link ConnectFailure#MISCONFIGURATION} (an unknown host,
+   *     a refused password or certificate); the message shows the URI redacted
    */
   static RedisConnections open(ConnectionSettings settings) {
     return new LettuceConnections(settings);
   }
 
-  /** A store speaking over the shared data connection, guarded by {@code breaker}. */
+  /** A store speaking over the shared data connection, guarded by {@code breaker} (opened if not connected yet). */
   RedisStore store(CircuitBreaker breaker);
+
+  /** Whether the data connection has been made (it may be down again since; Lettuce reconnects it). */
+  boolean isConnected();
 
   /**
    * Opens the connections of an invalidation feed, each bounded by {@code connectTimeout}; closing
@@ -29,7 +36,10 @@ public interface RedisConnections extends AutoCloseable {
    */
   TrackingConnector tracking(Duration connectTimeout);
 
-  /** Runs {@code action} on a Lettuce event loop each time the data connection is re-established; keep it short. */
+  /**
+   * Runs {@code action} each time the data connection is re-established, and when a connection made
+   * in the background arrives; on a Lettuce event loop or the connect thread, so keep it short.
+   */
   void onReconnected(Runnable action);
 
   /** Closes the data connection and the client. */

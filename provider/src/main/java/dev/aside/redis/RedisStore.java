@@ -36,14 +36,20 @@ import org.slf4j.LoggerFactory;
  * <p>Every command passes the manager's {@link CircuitBreaker}: while it is open, commands fail at
  * once without being sent. Connection-level failures (timeouts, refused or lost connections) count
  * towards opening it; error replies from Redis do not.
+ *
+ * <p>A store made before Redis could be reached has no connection until {@link #connected} gives it
+ * one (once; Lettuce then reconnects that same connection). Its breaker is open meanwhile, and only
+ * a successful {@link #ping} (which needs the connection) closes it, so every command that passes
+ * the breaker finds the connection set; the probe and the replay, which bypass the breaker, check.
  */
 public final class RedisStore {
   private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
   private static final byte[] EMPTY = new byte[0];
   private static final int SCAN_BATCH = 500;
 
-  private final StatefulRedisConnection<byte[], byte[]> connection;
-  private final RedisAsyncCommands<byte[], byte[]> redis;
+  /* Null until connected (a manager that started while Redis was down): see the class comment. */
+  private volatile StatefulRedisConnection<byte[], byte[]> connection;
+  private volatile RedisAsyncCommands<byte[], byte[]> redis;
   private final long timeoutMillis;
   private final Script putScript = Script.load("put");
   private final Script casScript = Script.load("cas");
@@ -55,13 +61,21 @@ public final class RedisStore {
   /** What {@link #get} returns for a key that holds another Redis type: bytes no codec decodes. */
   public static final byte[] WRONG_TYPE = new byte[0];
 
+  /** @param connection the data connection, or null until {@link #connected} is called */
   public RedisStore(StatefulRedisConnection<byte[], byte[]> connection, java.time.Duration timeout,
       CircuitBreaker breaker) {
-    this.connection = Objects.requireNonNull(connection);
     this.breaker = Objects.requireNonNull(breaker);
-    this.redis = connection.async();
+    if (connection != null) {
+      connected(connection);
+    }
     // Lettuce times a command out itself; the extra margin only guards against a lost completion.
     this.timeoutMillis = timeout.toMillis() + 1_000;
+  }
+
+  /** Gives a store made before Redis could be reached its connection. */
+  void connected(StatefulRedisConnection<byte[], byte[]> connection) {
+    this.redis = connection.async();
+    this.connection = connection;
   }
 
   /** Outcome of {@link #put}: whether the entry was created, updated or left alone, and its previous bytes. */
@@ -204,6 +218,7 @@ public final class RedisStore {
 
   /** Deletes keys and their leases, bypassing the breaker: the replay of invalidations that decides if Redis is well. */
   public void replayInvalidations(List<byte[]> entryKeys) {
+    requireConnection("UNLINK");
     List<byte[]> keys = new ArrayList<>(entryKeys.size() * 2);
     for (byte[] key : entryKeys) {
       keys.add(key);
@@ -224,6 +239,7 @@ public final class RedisStore {
   }
 
   private void unlinkMatching(String pattern) {
+    requireConnection("SCAN");
     Iterator<byte[]> scan = ScanIterator.scan(connection.sync(), ScanArgs.Builder.matches(pattern).limit(SCAN_BATCH));
     List<byte[]> batch = new ArrayList<>();
     while (scan.hasNext()) {
@@ -237,7 +253,14 @@ public final class RedisStore {
 
   /** PING, bypassing the breaker: the health probe. */
   public void ping() {
+    requireConnection("PING");
     await(redis.ping(), "PING");
+  }
+
+  private void requireConnection(String command) {
+    if (connection == null) {
+      throw new RedisOperationException(command + " not sent: not connected to Redis yet", null);
+    }
   }
 
   private long unlinkAll(List<byte[]> keys) {
@@ -332,7 +355,7 @@ public final class RedisStore {
       return result;
     } catch (RedisOperationException e) {
       if (isConnectionFailure(e.getCause())) {
-        breaker.recordFailure();
+        breaker.recordFailure(e.getMessage());
       } else {
         breaker.recordSuccess();
       }
@@ -375,7 +398,7 @@ public final class RedisStore {
       }
     } catch (RedisOperationException e) {
       if (isConnectionFailure(e.getCause())) {
-        breaker.recordFailure();
+        breaker.recordFailure(e.getMessage());
       }
       throw e;
     }

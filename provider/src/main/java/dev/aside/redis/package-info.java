@@ -1,9 +1,11 @@
 /**
  * The only code that speaks Redis: key layout, commands and Lua scripts, and every Lettuce client
  * and connection ({@link dev.aside.redis.RedisConnections}: the data connection, the invalidation
- * feed's connections, Sentinel; a cluster implementation slots in there).
+ * feed's connections, Sentinel; a cluster implementation slots in there). Whether a failed connection
+ * is a configuration mistake or an outage is decided in one place, {@link dev.aside.redis.ConnectFailure}.
  *
- * <p>Data model: one Redis string per cache entry, {@code <prefix>:<cache>:{<key>}}, with the hash
+ * <p>Data model: one Redis string per cache entry, {@code <prefix>:<cache>:{<key>}} (with a version,
+ * {@code <prefix>:<cache>:v<version>:{<key>}}; see {@link dev.aside.redis.KeyLayout}), with the hash
  * tag around the entry key so a cache spreads over every cluster slot and an entry's companion keys
  * share its slot. Expiry is the key's own TTL ({@code PX}, {@code KEEPTTL}, {@code PEXPIRE}); there
  * is no client-side sweeper. Whole-cache operations walk the cache's keys with {@code SCAN}, never

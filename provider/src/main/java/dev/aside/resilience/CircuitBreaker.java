@@ -1,7 +1,10 @@
 package dev.aside.resilience;
 
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stops sending commands to a Redis that keeps failing, and lets a background probe decide when
@@ -17,11 +20,17 @@ import java.util.concurrent.atomic.LongAdder;
  * should not wait. When the connection comes back the probe runs at once ({@link #probeNow}).
  * Only connection-level failures count (timeouts, refused or lost connections); a Redis error
  * reply such as {@code WRONGTYPE} is an answer, not a sign of sickness.
+ *
+ * <p>Opening is logged once per outage, at WARN, with the failure that opened it; failed probes
+ * (HALF_OPEN back to OPEN) are not. {@link RedisHealth} logs the closing, after the replay.
  */
 public final class CircuitBreaker {
   /** The breaker's states. */
   public enum State { CLOSED, OPEN, HALF_OPEN }
 
+  private static final Logger log = LoggerFactory.getLogger(CircuitBreaker.class);
+
+  private final String redactedUri;
   private final int threshold;
   private final long baseOpenNanos;
   private final long maxOpenNanos;
@@ -32,7 +41,9 @@ public final class CircuitBreaker {
   private long openNanos;
   private long probeAt;
 
-  public CircuitBreaker(ResilienceSettings settings) {
+  /** @param redactedUri the Redis URI as log lines show it (never with a password) */
+  public CircuitBreaker(ResilienceSettings settings, String redactedUri) {
+    this.redactedUri = Objects.requireNonNull(redactedUri);
     this.threshold = settings.breakerFailures();
     this.baseOpenNanos = settings.breakerOpen().toNanos();
     this.maxOpenNanos = Math.max(baseOpenNanos, ResilienceSettings.MAX_OPEN.toNanos());
@@ -54,19 +65,22 @@ public final class CircuitBreaker {
     }
   }
 
-  public void recordFailure() {
+  /** A command failed for a connection-level {@code reason}; the last of {@code breakerFailures} in a row opens. */
+  public void recordFailure(String reason) {
     if (consecutiveFailures.incrementAndGet() >= threshold) {
-      open();
+      open(threshold + " commands in a row failed, the last: " + reason);
     }
   }
 
-  /** Opens the breaker now (also used when the connection is known to be lost). */
-  public synchronized void open() {
+  /** Opens the breaker now, for {@code reason} (also used when Redis cannot be reached at all). */
+  public synchronized void open(String reason) {
     if (state == State.CLOSED) {
       state = State.OPEN;
       opens.increment();
       openNanos = baseOpenNanos;
       probeAt = System.nanoTime() + openNanos;
+      log.warn("Redis at {} is unavailable ({}): circuit breaker open. Reads are served by loaders, writes and"
+          + " removals queue invalidations, until Redis answers again", redactedUri, reason);
     }
   }
 

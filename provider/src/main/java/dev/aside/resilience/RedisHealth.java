@@ -66,11 +66,13 @@ public final class RedisHealth implements ResilienceMetricsMXBean, AutoCloseable
   }
 
   private void probe() {
+    long replayedBefore = queue.replayed();
     try {
       store.ping();
       replay();
       breaker.probeSucceeded();
-      log.info("Redis at {} answers again; {} invalidations replayed, circuit closed", redacted, queue.replayed());
+      log.info("Redis at {} answers again: {} queued invalidations replayed, circuit breaker closed", redacted,
+          queue.replayed() - replayedBefore);
     } catch (RuntimeException e) {
       breaker.probeFailed();
       log.debug("Redis at {} still unavailable: {}", redacted, e.toString());
