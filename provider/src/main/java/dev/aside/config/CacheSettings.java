@@ -48,7 +48,8 @@ import javax.cache.integration.CacheWriter;
  * and {@code refresh-ahead-beta} (a number, {@code 0} for off); failure handling's
  * {@code write-failures} ({@code throw} or {@code log}) and {@code max-value-size} ({@code 512k},
  * {@code 16m} or bytes); the near cache's {@code near-cache-max-entries} ({@code 0} for off) and
- * {@code near-cache-lifetime}. See {@link AsideConfiguration}.
+ * {@code near-cache-lifetime} and {@code near-cache-max-bytes} ({@code 64m}, {@code 1g}, {@code 0} for 5% of
+ * the heap). See {@link AsideConfiguration}.
  */
 public final class CacheSettings {
   private static final String EXPIRY_FORMS = "expected eternal, created <duration>,"
@@ -87,7 +88,9 @@ public final class CacheSettings {
       Setting.of("near-cache-max-entries", (text, loader) -> (long) SettingValues.number(text, 0, 1e9),
           AsideConfiguration::setNearCacheMaxEntries),
       Setting.of("near-cache-lifetime", (text, loader) -> SettingValues.duration(text),
-          AsideConfiguration::setNearCacheLifetime));
+          AsideConfiguration::setNearCacheLifetime),
+      Setting.of("near-cache-max-bytes", (text, loader) -> SettingValues.byteCount(text),
+          AsideConfiguration::setNearCacheMaxBytes));
 
   private static final CacheSettings EMPTY = new CacheSettings(Map.of());
 
