@@ -17,6 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 
@@ -24,7 +26,8 @@ import javax.cache.CacheManager;
  * {@code memory}: a soak of large values through a byte-bounded near cache. Readers read random keys
  * of a key space larger than the bound (a miss writes the value), and every sample forces a full GC
  * and prints the heap retained above the baseline taken before the cache existed, next to the near
- * cache's own weighed size. {@code --bound count} runs the same load under the count bound alone
+ * cache's own weighed size. Readers pause while a sample is taken, so that values in flight (a reply
+ * being read, a value being decoded) are not counted as retained. {@code --bound count} runs the same load under the count bound alone
  * (the byte bound out of reach), as every near cache was before {@code near-cache-max-bytes}.
  */
 final class MemoryScenario implements Scenario {
@@ -39,6 +42,8 @@ final class MemoryScenario implements Scenario {
   private int valueBytes;
   private int keys;
   private int threads;
+  /* Readers hold it shared for each read; a sample holds it exclusively. */
+  private final ReadWriteLock sampling = new ReentrantReadWriteLock();
 
   @Override
   public String name() {
@@ -123,7 +128,13 @@ final class MemoryScenario implements Scenario {
         double rate = (readCount - lastReads) / ((now - lastAt) / 1e9);
         lastReads = readCount;
         lastAt = now;
-        long retained = retainedHeap() - baseline;
+        long retained;
+        sampling.writeLock().lock();
+        try {
+          retained = retainedHeap() - baseline;
+        } finally {
+          sampling.writeLock().unlock();
+        }
         Snapshot snapshot = Snapshot.of(near);
         maxRetained = Math.max(maxRetained, retained);
         Map<String, Object> sample = new LinkedHashMap<>();
@@ -171,9 +182,14 @@ final class MemoryScenario implements Scenario {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     while (!stop.get()) {
       int key = random.nextInt(keys);
-      byte[] value = cache.get(key);
-      if (value == null || value.length != valueBytes) {
-        cache.put(key, value(key));
+      sampling.readLock().lock();
+      try {
+        byte[] value = cache.get(key);
+        if (value == null || value.length != valueBytes) {
+          cache.put(key, value(key));
+        }
+      } finally {
+        sampling.readLock().unlock();
       }
       reads.increment();
     }

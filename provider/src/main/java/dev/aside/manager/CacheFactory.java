@@ -111,7 +111,7 @@ final class CacheFactory {
         readPath);
     // Built for every cache: misses take it with the cache's loader (read-through) or a caller's (get(key, loader)).
     ReadThrough<K, V> readThrough = new ReadThrough<>(store, values, maxValueSize,
-        entries.decoder(), expiry, events::created, readPath, executor, new ReadThrough.Settings(config.isCoalescing(),
+        entries::decode, expiry, events::created, readPath, executor, new ReadThrough.Settings(config.isCoalescing(),
             config.getLeaseTtl(), config.getLeaseWait(), config.getNegativeTtl(), config.getRefreshAheadBeta()));
 
     NearKeys<K> nearKeys = new NearKeys<>(config.getKeyType(), keys, layout);
