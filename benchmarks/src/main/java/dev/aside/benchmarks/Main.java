@@ -30,7 +30,8 @@ public final class Main {
       ThroughputScenario::new,
       StampedeScenario::new,
       OutageScenario::new,
-      NearScenario::new);
+      NearScenario::new,
+      MemoryScenario::new);
 
   private static final String JMH = "jmh";
   private static final String RESULTS_DIR = "benchmarks/results";

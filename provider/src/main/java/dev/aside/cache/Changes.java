@@ -1,6 +1,7 @@
 package dev.aside.cache;
 
 import dev.aside.cache.CompareAndSet.Change;
+import dev.aside.codec.EntryKey;
 import dev.aside.event.EventDispatcher;
 import dev.aside.expiry.ExpiryTimes;
 import dev.aside.redis.EntryTtl;
@@ -11,7 +12,8 @@ import java.util.Objects;
  * (null when absent), exactly as the spec says: which TTL the expiry policy is asked for, whether the
  * writer is called, which event follows the commit. Pure decisions: nothing here talks to Redis.
  *
- * <p>An entry whose bytes do not decode, or a tombstone, counts as absent for what the operation
+ * <p>Each decision gets the entry's key as Redis holds it ({@link EntryKey}), which the bytes are
+ * decoded and encoded for. An entry whose bytes do not decode, or a tombstone, counts as absent for what the operation
  * answers and reports, but its bytes are still the ones compared, so a concurrent change is noticed.
  */
 final class Changes<K, V> {
@@ -28,18 +30,18 @@ final class Changes<K, V> {
   }
 
   /** {@code put}, {@code getAndPut}, a batch put: create or update, with the TTL the policy gives for that case; answers the old value. */
-  Change<V> put(K key, V value, byte[] bytes, byte[] current) {
+  Change<V> put(EntryKey entryKey, K key, V value, byte[] bytes, byte[] current) {
     if (current == null) {
       EntryTtl ttl = expiry.creation();
       return ttl.isExpired() ? Change.keep(null, false)
           : Change.set(bytes, ttl, null, false, () -> events.created(key, value));
     }
-    V old = entries.decode(current);
+    V old = entries.decode(entryKey, current);
     return Change.set(bytes, expiry.update(), old, old != null, () -> events.updated(key, value, old));
   }
 
   /** {@code putIfAbsent}: only when absent, through the writer. */
-  Change<V> putIfAbsent(K key, V value, byte[] bytes, byte[] current) {
+  Change<V> putIfAbsent(EntryKey entryKey, K key, V value, byte[] bytes, byte[] current) {
     if (current != null) {
       return Change.keep(null, true);
     }
@@ -50,11 +52,11 @@ final class Changes<K, V> {
   }
 
   /** {@code replace(k, v)}, {@code getAndReplace}: only when present, through the writer; answers the old value. */
-  Change<V> replace(K key, V value, byte[] bytes, byte[] current) {
+  Change<V> replace(EntryKey entryKey, K key, V value, byte[] bytes, byte[] current) {
     if (current == null) {
       return Change.keep(null, false);
     }
-    V old = entries.decode(current);
+    V old = entries.decode(entryKey, current);
     writer.write(key, value);
     return Change.set(bytes, expiry.update(), old, true, () -> events.updated(key, value, old));
   }
@@ -63,8 +65,8 @@ final class Changes<K, V> {
    * {@code replace(k, old, new)}: absent is a miss; present but different is an access (expiry for
    * access applies); equal is an update through the writer.
    */
-  Change<V> replaceIfEquals(K key, V expected, V value, byte[] bytes, byte[] current) {
-    V old = entries.decode(current);
+  Change<V> replaceIfEquals(EntryKey entryKey, K key, V expected, V value, byte[] bytes, byte[] current) {
+    V old = entries.decode(entryKey, current);
     if (old == null) {
       return Change.keep(null, false);
     }
@@ -76,8 +78,8 @@ final class Changes<K, V> {
   }
 
   /** {@code remove(k, old)}: as {@link #replaceIfEquals}, with a removal through the writer when equal. */
-  Change<V> removeIfEquals(K key, V expected, byte[] current) {
-    V old = entries.decode(current);
+  Change<V> removeIfEquals(EntryKey entryKey, K key, V expected, byte[] current) {
+    V old = entries.decode(entryKey, current);
     if (old == null) {
       return Change.keep(null, false);
     }
@@ -89,15 +91,15 @@ final class Changes<K, V> {
   }
 
   /** A value {@code loadAll} loaded: created, or updated only when {@code replace}; no writer call. */
-  Change<V> storeLoaded(K key, V value, boolean replace, byte[] bytes, byte[] current) {
+  Change<V> storeLoaded(EntryKey entryKey, K key, V value, boolean replace, byte[] bytes, byte[] current) {
     if (current != null && !replace) {
       return Change.keep(null, true);
     }
-    return put(key, value, bytes, current);
+    return put(entryKey, key, value, bytes, current);
   }
 
   /** What an entry processor did to its entry, through the writer; the value is encoded here, as only now is it known. */
-  Change<Void> processed(K key, ProcessorEntry<K, V> entry) {
+  Change<Void> processed(EntryKey entryKey, K key, ProcessorEntry<K, V> entry) {
     V value = entry.value();
     switch (entry.operation()) {
       case ACCESS:
@@ -111,12 +113,12 @@ final class Changes<K, V> {
         if (ttl.isExpired()) {
           return Change.keep(null, false);
         }
-        return Change.set(entries.encode(value), ttl, null, false, () -> events.created(key, value));
+        return Change.set(entries.encode(entryKey, value), ttl, null, false, () -> events.created(key, value));
       }
       case UPDATE: {
         V old = entry.current();
         writer.write(key, value);
-        return Change.set(entries.encode(value), expiry.update(), null, true, () -> events.updated(key, value, old));
+        return Change.set(entries.encode(entryKey, value), expiry.update(), null, true, () -> events.updated(key, value, old));
       }
       case REMOVE: {
         writer.delete(key);

@@ -10,7 +10,8 @@ import javax.cache.Cache;
 /**
  * Iterates a cache: walks its keys with {@code SCAN} and fetches their values with {@code MGET}, a
  * batch at a time. Entries removed meanwhile are skipped, and so are tombstones and bytes that do
- * not decode. An entry counts as read (a hit, an access for expiry) when it is handed out, not when
+ * not decode. A hashed long key is told by its value, whose key text must hash to it; its value is
+ * then decoded for that key like any read. An entry counts as read (a hit, an access for expiry) when it is handed out, not when
  * it is prefetched.
  */
 final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
@@ -53,8 +54,8 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     }
     List<byte[]> found = store.getAll(redisKeys);
     for (int i = 0; i < redisKeys.size(); i++) {
-      K key = entries.decodeKey(redisKeys.get(i));
-      V value = entries.decode(found.get(i));
+      K key = entries.decodeKey(redisKeys.get(i), found.get(i));
+      V value = key == null ? null : entries.decode(entries.scannedKey(redisKeys.get(i), found.get(i)), found.get(i));
       if (key != null && value != null) {
         buffer.add(new AsideEntry<>(key, value));
         bufferKeys.add(redisKeys.get(i));

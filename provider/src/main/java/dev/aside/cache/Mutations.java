@@ -1,6 +1,7 @@
 package dev.aside.cache;
 
 import dev.aside.cache.CompareAndSet.Change;
+import dev.aside.codec.EntryKey;
 import dev.aside.expiry.ExpiryTimes;
 import dev.aside.load.ReadThrough;
 import dev.aside.management.CacheStatistics;
@@ -44,16 +45,16 @@ final class Mutations<K, V> {
     }
   }
 
-  /** The one-command form of an operation, given the entry's Redis key and the encoded value (null for none). */
+  /** The one-command form of an operation, given the entry's key as Redis holds it and the encoded value (null for none). */
   @FunctionalInterface
   interface OneCommand<R> {
-    Done<R> run(byte[] redisKey, byte[] bytes);
+    Done<R> run(EntryKey entryKey, byte[] bytes);
   }
 
-  /** The compare-and-set form: the change to make given the entry's current bytes and the encoded value. */
+  /** The compare-and-set form: the change to make given the entry's key, its current bytes and the encoded value. */
   @FunctionalInterface
   interface Decision<R> {
-    Change<R> decide(byte[] current, byte[] bytes);
+    Change<R> decide(EntryKey entryKey, byte[] current, byte[] bytes);
   }
 
   private final Runnable openCheck;
@@ -109,9 +110,12 @@ final class Mutations<K, V> {
       Decision<R> decision) {
     check(operation, key, value, expected);
     long start = System.nanoTime();
+    EntryKey entryKey = entries.entryKey(key);
+    byte[] redisKey = entryKey.redisKey();
     byte[] bytes = null;
     if (value != null) {
-      bytes = operation == Operation.STORE_LOADED ? entries.encodeLoaded(value) : entries.encode(value);
+      bytes = operation == Operation.STORE_LOADED ? entries.encodeLoaded(entryKey, value)
+          : entries.encode(entryKey, value);
       if (bytes == null) {
         return Done.nothing();
       }
@@ -121,21 +125,17 @@ final class Mutations<K, V> {
       case DELETE -> writer.delete(key);
       case NONE -> { }
     }
-    byte[] redisKey;
-    if (operation == Operation.INVOKE) {
-      redisKey = entries.redisKey(key);
-    } else {
+    if (operation != Operation.INVOKE) {
       nearInvalidate(key);
-      redisKey = entries.redisKey(key);
       voidLease(redisKey);
     }
     Done<R> done;
     try {
       if (operation.route.isOneCommand(predictableExpiry, writer.isEnabled())) {
-        done = oneCommand.run(redisKey, bytes);
+        done = oneCommand.run(entryKey, bytes);
       } else {
         byte[] encoded = bytes;
-        Change<R> change = cas.run(redisKey, current -> decision.decide(current, encoded));
+        Change<R> change = cas.run(redisKey, current -> decision.decide(entryKey, current, encoded));
         done = new Done<>(change.answer(), change.found(), change.changes());
       }
     } catch (RedisOperationException e) {
@@ -216,11 +216,11 @@ final class Mutations<K, V> {
     }
   }
 
-  /** The entry's Redis key, with the lease voided and the near entry dropped: the batch operations' step 4. */
-  byte[] prepareWrite(K key) {
+  /** The entry's key, with the lease voided and the near entry dropped: the batch operations' step 4. */
+  EntryKey prepareWrite(K key) {
     nearInvalidate(key);
-    byte[] redisKey = entries.redisKey(key);
-    voidLease(redisKey);
-    return redisKey;
+    EntryKey entryKey = entries.entryKey(key);
+    voidLease(entryKey.redisKey());
+    return entryKey;
   }
 }

@@ -69,8 +69,8 @@ final class Processing<K, V> {
     }
 
     @Override
-    public Change<Void> decide(byte[] current, byte[] none) {
-      V value = entries.decode(current);
+    public Change<Void> decide(dev.aside.codec.EntryKey entryKey, byte[] current, byte[] none) {
+      V value = entries.decode(entryKey, current);
       if (mutations.countsStatistics() && !readCounted) {
         readCounted = true;
         Operation.Counting.countRead(mutations.statistics(), value != null, start);
@@ -85,7 +85,7 @@ final class Processing<K, V> {
       }
       ProcessorEntry.Operation operation = entry.operation();
       long decided = System.nanoTime();
-      return changes.processed(key, entry).andThen(() -> {
+      return changes.processed(entryKey, key, entry).andThen(() -> {
         if (mutations.countsStatistics()) {
           switch (operation) {
             case CREATE, UPDATE -> Operation.Counting.countPut(mutations.statistics(), true, decided);

@@ -1,5 +1,6 @@
 package dev.aside.cache;
 
+import dev.aside.codec.EntryKey;
 import dev.aside.codec.ValueFormat;
 import dev.aside.expiry.ExpiryTimes;
 import dev.aside.load.LoaderAdapter;
@@ -115,7 +116,8 @@ final class Reads<K, V> {
     arguments.requireKey(key);
     boolean stats = configuration.isStatisticsEnabled();
     long start = stats ? System.nanoTime() : 0;
-    byte[] redisKey = entries.redisKey(key);
+    EntryKey entryKey = entries.entryKey(key);
+    byte[] redisKey = entryKey.redisKey();
     NearCache.Reservation reservation = near == null ? null : near.reserve(nearKeys.of(key));
     boolean redisAnswers = failures.trusts(redisKey);
     byte[] bytes = null;
@@ -134,10 +136,10 @@ final class Reads<K, V> {
         redisAnswers = false;
       }
     }
-    V value = entries.decode(bytes);
+    V value = entries.decode(entryKey, bytes);
     if (reservation != null) {
       if (value != null) {
-        near.fill(reservation, value, bytes, pttl);
+        near.fill(reservation, value, entryKey.isHashed() ? ValueFormat.withoutKeyText(bytes) : bytes, pttl);
       } else {
         near.cancel(reservation);
       }
@@ -149,17 +151,17 @@ final class Reads<K, V> {
         statistics.recordGetTimeNanos(System.nanoTime() - start);
       }
       if (loader != null && readThrough.refreshesAhead()) {
-        readThrough.maybeRefresh(key, redisKey, bytes, loader);
+        readThrough.maybeRefresh(key, entryKey, bytes, loader);
       }
       return value;
     }
     if (stats) {
       statistics.recordMisses(1);
     }
-    if (ValueFormat.isTombstone(bytes)) {
+    if (entries.isTombstone(entryKey, bytes)) {
       readPath.recordNegativeHit();
     } else if (loader != null) {
-      value = readThrough.load(key, redisKey, redisAnswers, loader);
+      value = readThrough.load(key, entryKey, redisAnswers, loader);
     }
     if (stats) {
       statistics.recordGetTimeNanos(System.nanoTime() - start);
@@ -178,7 +180,9 @@ final class Reads<K, V> {
     Map<K, V> result = new HashMap<>(keySet.size() * 4 / 3 + 1);
     List<K> keyList = near == null ? new ArrayList<>(keySet) : nearHits(keySet, result);
     int n = keyList.size();
-    List<byte[]> redisKeys = entries.redisKeys(keyList);
+    List<EntryKey> entryKeys = entries.entryKeys(keyList);
+    List<byte[]> redisKeys = new ArrayList<>(n);
+    entryKeys.forEach(entryKey -> redisKeys.add(entryKey.redisKey()));
     List<byte[]> found;
     boolean redisAnswers = true;
     try {
@@ -190,7 +194,7 @@ final class Reads<K, V> {
     }
     int misses = 0;
     for (int i = 0; i < n; i++) {
-      V value = entries.decode(found.get(i));
+      V value = entries.decode(entryKeys.get(i), found.get(i));
       if (value != null && failures.trusts(redisKeys.get(i))) {
         touch(keyList.get(i), redisKeys.get(i));
         result.put(keyList.get(i), value);
@@ -209,11 +213,11 @@ final class Reads<K, V> {
           continue;
         }
         boolean trusted = redisAnswers && failures.trusts(redisKeys.get(i));
-        if (trusted && ValueFormat.isTombstone(found.get(i))) {
+        if (trusted && entries.isTombstone(entryKeys.get(i), found.get(i))) {
           readPath.recordNegativeHit();
           continue;
         }
-        V value = readThrough.load(key, redisKeys.get(i), trusted, readThroughLoader);
+        V value = readThrough.load(key, entryKeys.get(i), trusted, readThroughLoader);
         if (value != null) {
           result.put(key, value);
         }
@@ -254,12 +258,12 @@ final class Reads<K, V> {
     if (near != null && nearHolds(key)) {
       return true;
     }
-    byte[] redisKey = entries.redisKey(key);
-    if (!failures.trusts(redisKey)) {
+    EntryKey entryKey = entries.entryKey(key);
+    if (!failures.trusts(entryKey.redisKey())) {
       return false;
     }
     try {
-      return entries.decode(store.get(redisKey)) != null;
+      return entries.decode(entryKey, store.get(entryKey.redisKey())) != null;
     } catch (RedisOperationException e) {
       failures.readFailed(e);
       return false;
@@ -272,13 +276,15 @@ final class Reads<K, V> {
    * hashCode and equals, which a lookup by an Object key calls virtually.
    */
   private V nearHit(K key) {
-    NearCache.Hit<V> hit = nearByKeyObject && key instanceof String text ? near.get(text) : near.get(nearKeys.of(key));
+    NearCache.Hit<V> hit = nearByKeyObject && key instanceof String text && NearKeys.isOwnNearKey(text)
+        ? near.get(text) : near.get(nearKeys.of(key));
     return hit == null ? null : hit.value(decoder);
   }
 
   /** Whether the near cache holds a live entry for {@code key} (its bytes decoded when it was filled). */
   private boolean nearHolds(K key) {
-    return (nearByKeyObject && key instanceof String text ? near.get(text) : near.get(nearKeys.of(key))) != null;
+    return (nearByKeyObject && key instanceof String text && NearKeys.isOwnNearKey(text) ? near.get(text)
+        : near.get(nearKeys.of(key))) != null;
   }
 
   /*

@@ -1,6 +1,7 @@
 package dev.aside.cache;
 
 import dev.aside.cache.Mutations.Done;
+import dev.aside.codec.EntryKey;
 import dev.aside.event.EventDispatcher;
 import dev.aside.near.NearCache;
 import dev.aside.redis.KeyLayout;
@@ -50,33 +51,34 @@ final class Removals<K, V> {
 
   /** Without a REMOVED listener a plain {@code DEL}; with one, {@code GETDEL}, for the event's old value. */
   boolean remove(K key) {
-    return mutations.applyOneCommand(Operation.REMOVE, key, null, null, (redisKey, none) -> {
+    return mutations.applyOneCommand(Operation.REMOVE, key, null, null, (entryKey, none) -> {
       if (!events.hasListenersFor(EventType.REMOVED)) {
-        boolean removed = store.delete(redisKey);
+        boolean removed = store.delete(entryKey.redisKey());
         return new Done<V>(null, removed, removed);
       }
-      return getAndDelete(key, redisKey);
+      return getAndDelete(key, entryKey);
     }).changed();
   }
 
   boolean remove(K key, V oldValue) {
     return mutations.applyDecision(Operation.REMOVE_IF_EQUALS, key, null, oldValue,
-        (current, none) -> changes.removeIfEquals(key, oldValue, current)).changed();
+        (entryKey, current, none) -> changes.removeIfEquals(entryKey, key, oldValue, current)).changed();
   }
 
   V getAndRemove(K key) {
     return mutations.applyOneCommand(Operation.GET_AND_REMOVE, key, null, null,
-        (redisKey, none) -> getAndDelete(key, redisKey)).answer();
+        (entryKey, none) -> getAndDelete(key, entryKey)).answer();
   }
 
   /** {@code iterator().remove()}: a removal through the writer, with its event and statistics. */
   void removeIterated(K key) {
-    mutations.applyOneCommand(Operation.REMOVE_ITERATED, key, null, null, (redisKey, none) -> getAndDelete(key, redisKey));
+    mutations.applyOneCommand(Operation.REMOVE_ITERATED, key, null, null,
+        (entryKey, none) -> getAndDelete(key, entryKey));
   }
 
   /** {@code GETDEL}, then the REMOVED event if there was a value. */
-  private Done<V> getAndDelete(K key, byte[] redisKey) {
-    V old = entries.decode(store.getAndDelete(redisKey));
+  private Done<V> getAndDelete(K key, EntryKey entryKey) {
+    V old = entries.decode(entryKey, store.getAndDelete(entryKey.redisKey()));
     if (old != null) {
       events.removed(key, old);
     }
@@ -102,14 +104,11 @@ final class Removals<K, V> {
       mutations.clearFailed(e);
       return;
     }
-    List<K> batch = new ArrayList<>();
+    List<byte[]> batch = new ArrayList<>();
     while (scan.hasNext()) {
-      K key = entries.decodeKey(scan.next());
-      if (key != null) {
-        batch.add(key);
-      }
+      batch.add(scan.next());
       if (batch.size() == BATCH || !scan.hasNext()) {
-        CacheWriterException batchFailure = removeBatch(batch);
+        CacheWriterException batchFailure = removeBatch(keysOf(batch));
         failure = failure == null ? batchFailure : failure;
         batch = new ArrayList<>();
       }
@@ -117,6 +116,26 @@ final class Removals<K, V> {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /** The cache keys of scanned Redis keys; a hashed key's is in its value, read for it (an entry gone meanwhile is skipped). */
+  private List<K> keysOf(List<byte[]> redisKeys) {
+    List<byte[]> hashed = new ArrayList<>();
+    for (byte[] redisKey : redisKeys) {
+      if (entries.isHashed(redisKey)) {
+        hashed.add(redisKey);
+      }
+    }
+    List<byte[]> values = hashed.isEmpty() ? List.of() : store.getAll(hashed);
+    List<K> keys = new ArrayList<>(redisKeys.size());
+    int h = 0;
+    for (byte[] redisKey : redisKeys) {
+      K key = entries.decodeKey(redisKey, entries.isHashed(redisKey) ? values.get(h++) : null);
+      if (key != null) {
+        keys.add(key);
+      }
+    }
+    return keys;
   }
 
   /** The writer deletes the batch first ({@code deleteAll}); keys it did not delete stay in the cache too. */
@@ -138,16 +157,19 @@ final class Removals<K, V> {
       return;
     }
     long start = System.nanoTime();
+    List<EntryKey> entryKeys = new ArrayList<>(toRemove.size());
     List<byte[]> redisKeys = new ArrayList<>(toRemove.size());
     for (K key : toRemove) {
-      redisKeys.add(mutations.prepareWrite(key));
+      EntryKey entryKey = mutations.prepareWrite(key);
+      entryKeys.add(entryKey);
+      redisKeys.add(entryKey.redisKey());
     }
     long removed = 0;
     try {
       if (events.hasListenersFor(EventType.REMOVED)) {
         List<byte[]> old = store.getAndDeleteAll(redisKeys);
         for (int i = 0; i < toRemove.size(); i++) {
-          V value = entries.decode(old.get(i));
+          V value = entries.decode(entryKeys.get(i), old.get(i));
           if (old.get(i) != null) {
             removed++;
           }

@@ -1,6 +1,7 @@
 package dev.aside.cache;
 
 import dev.aside.cache.Mutations.Done;
+import dev.aside.codec.EntryKey;
 import dev.aside.event.EventDispatcher;
 import dev.aside.expiry.ExpiryTimes;
 import dev.aside.load.LoaderAdapter;
@@ -55,30 +56,31 @@ final class Writes<K, V> {
   }
 
   void put(K key, V value) {
-    mutations.apply(Operation.PUT, key, value, null, (redisKey, bytes) -> putOne(key, value, redisKey, bytes),
-        (current, bytes) -> changes.put(key, value, bytes, current));
+    mutations.apply(Operation.PUT, key, value, null, (entryKey, bytes) -> putOne(key, value, entryKey, bytes),
+        (entryKey, current, bytes) -> changes.put(entryKey, key, value, bytes, current));
   }
 
   V getAndPut(K key, V value) {
     return mutations.apply(Operation.GET_AND_PUT, key, value, null,
-        (redisKey, bytes) -> putScript(key, value, redisKey, bytes, PutCondition.ALWAYS, true),
-        (current, bytes) -> changes.put(key, value, bytes, current)).answer();
+        (entryKey, bytes) -> putScript(key, value, entryKey, bytes, PutCondition.ALWAYS, true),
+        (entryKey, current, bytes) -> changes.put(entryKey, key, value, bytes, current)).answer();
   }
 
   /** A put's one command: a plain {@code SET} when one TTL serves both cases and no listener needs to know which happened. */
-  private Done<V> putOne(K key, V value, byte[] redisKey, byte[] bytes) {
+  private Done<V> putOne(K key, V value, EntryKey entryKey, byte[] bytes) {
     if (expiry.writesOneTtl() && !events.hasListeners()) {
-      store.set(redisKey, bytes, expiry.anyWrite());
+      store.set(entryKey.redisKey(), bytes, expiry.anyWrite());
       return new Done<>(null, false, true);
     }
-    return putScript(key, value, redisKey, bytes, PutCondition.ALWAYS, events.hasListenersFor(EventType.UPDATED));
+    return putScript(key, value, entryKey, bytes, PutCondition.ALWAYS, events.hasListenersFor(EventType.UPDATED));
   }
 
   /** {@code put.lua} with the policy's creation and update TTLs, then the CREATED or UPDATED event. */
-  private Done<V> putScript(K key, V value, byte[] redisKey, byte[] bytes, PutCondition condition,
+  private Done<V> putScript(K key, V value, EntryKey entryKey, byte[] bytes, PutCondition condition,
       boolean wantPrevious) {
-    PutResult result = store.put(redisKey, bytes, expiry.creation(), expiry.update(), condition, wantPrevious);
-    V old = entries.decode(result.previous());
+    PutResult result = store.put(entryKey.redisKey(), bytes, expiry.creation(), expiry.update(), condition,
+        wantPrevious);
+    V old = entries.decode(entryKey, result.previous());
     boolean stored = result.outcome() != Outcome.UNCHANGED;
     if (result.outcome() == Outcome.CREATED) {
       events.created(key, value);
@@ -89,7 +91,8 @@ final class Writes<K, V> {
   }
 
   boolean putIfAbsent(K key, V value) {
-    return mutations.apply(Operation.PUT_IF_ABSENT, key, value, null, (redisKey, bytes) -> {
+    return mutations.apply(Operation.PUT_IF_ABSENT, key, value, null, (entryKey, bytes) -> {
+      byte[] redisKey = entryKey.redisKey();
       EntryTtl ttl = expiry.creation();
       boolean stored;
       if (ttl.isExpired()) {
@@ -105,7 +108,7 @@ final class Writes<K, V> {
         events.created(key, value);
       }
       return new Done<V>(null, !stored, stored);
-    }, (current, bytes) -> changes.putIfAbsent(key, value, bytes, current)).changed();
+    }, (entryKey, current, bytes) -> changes.putIfAbsent(entryKey, key, value, bytes, current)).changed();
   }
 
   boolean replace(K key, V value) {
@@ -118,21 +121,22 @@ final class Writes<K, V> {
 
   /** Replaces a present entry; the previous value is read back only when {@code wantOld} or a listener needs it. */
   private Done<V> replace(K key, V value, boolean wantOld) {
-    return mutations.apply(Operation.REPLACE, key, value, null, (redisKey, bytes) -> {
-      PutResult result = store.put(redisKey, bytes, EntryTtl.EXPIRED, expiry.update(), PutCondition.IF_PRESENT,
+    return mutations.apply(Operation.REPLACE, key, value, null, (entryKey, bytes) -> {
+      PutResult result = store.put(entryKey.redisKey(), bytes, EntryTtl.EXPIRED, expiry.update(), PutCondition.IF_PRESENT,
           wantOld || events.hasListenersFor(EventType.UPDATED));
       boolean replaced = result.outcome() != Outcome.UNCHANGED;
-      V old = replaced ? entries.decode(result.previous()) : null;
+      V old = replaced ? entries.decode(entryKey, result.previous()) : null;
       if (replaced) {
         events.updated(key, value, old);
       }
       return new Done<>(old, replaced, replaced);
-    }, (current, bytes) -> changes.replace(key, value, bytes, current));
+    }, (entryKey, current, bytes) -> changes.replace(entryKey, key, value, bytes, current));
   }
 
   boolean replace(K key, V oldValue, V newValue) {
     return mutations.applyDecision(Operation.REPLACE_IF_EQUALS, key, newValue, oldValue,
-        (current, bytes) -> changes.replaceIfEquals(key, oldValue, newValue, bytes, current)).changed();
+        (entryKey, current, bytes) -> changes.replaceIfEquals(entryKey, key, oldValue, newValue, bytes, current))
+        .changed();
   }
 
   /*
@@ -156,16 +160,18 @@ final class Writes<K, V> {
     for (Cache.Entry<? extends K, ? extends V> unwritten : pending) {
       toStore.remove(unwritten.getKey());
     }
+    boolean oneSetEach = expiry.writesOneTtl() && !events.hasListeners();
     List<byte[]> encoded = new ArrayList<>(toStore.size());
-    for (V value : toStore.values()) {
-      encoded.add(entries.encode(value));   // refuse an oversized value before anything is sent
+    for (Map.Entry<K, V> entry : toStore.entrySet()) {
+      // Refuse an oversized value before anything is sent.
+      encoded.add(entries.encode(entries.entryKey(entry.getKey()), entry.getValue()));
     }
-    if (expiry.writesOneTtl() && !events.hasListeners()) {
+    if (oneSetEach) {
       setAll(toStore, encoded);
     } else {
       toStore.forEach((key, value) -> mutations.apply(Operation.PUT_OF_BATCH, key, value, null,
-          (redisKey, bytes) -> putOne(key, value, redisKey, bytes),
-          (current, bytes) -> changes.put(key, value, bytes, current)));
+          (entryKey, bytes) -> putOne(key, value, entryKey, bytes),
+          (entryKey, current, bytes) -> changes.put(entryKey, key, value, bytes, current)));
     }
     if (mutations.countsStatistics() && !toStore.isEmpty()) {
       mutations.statistics().recordPutTimeNanos(System.nanoTime() - start);
@@ -178,7 +184,7 @@ final class Writes<K, V> {
   private void setAll(Map<K, V> toStore, List<byte[]> encoded) {
     List<byte[]> redisKeys = new ArrayList<>(toStore.size());
     for (K key : toStore.keySet()) {
-      redisKeys.add(mutations.prepareWrite(key));
+      redisKeys.add(mutations.prepareWrite(key).redisKey());
     }
     try {
       store.setAll(redisKeys, encoded, expiry.anyWrite());
@@ -223,8 +229,8 @@ final class Writes<K, V> {
   /** Stores a value from {@code loadAll}: no writer call and no put statistics, since a load is not a put. */
   private void storeLoaded(K key, V value, boolean replace) {
     mutations.apply(Operation.STORE_LOADED, key, value, null,
-        (redisKey, bytes) -> putScript(key, value, redisKey, bytes,
+        (entryKey, bytes) -> putScript(key, value, entryKey, bytes,
             replace ? PutCondition.ALWAYS : PutCondition.IF_ABSENT, events.hasListenersFor(EventType.UPDATED)),
-        (current, bytes) -> changes.storeLoaded(key, value, replace, bytes, current));
+        (entryKey, current, bytes) -> changes.storeLoaded(entryKey, key, value, replace, bytes, current));
   }
 }

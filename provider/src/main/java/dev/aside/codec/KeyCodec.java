@@ -15,12 +15,22 @@ import java.util.UUID;
  * tag: {@code ~J42} for a {@code Long} key in a cache typed {@code Object}, {@code ~S<base64url>} for
  * a string that could not stand bare, {@code ~O<base64url>} for a serialized key object.
  *
+ * <p>Long keys: text longer than {@link #MAX_KEY_TEXT} characters does not go into the Redis key;
+ * {@link #storedText} puts {@code ~#<base64url(SHA-256(text))>} there instead (45 characters, and a
+ * tag this class never emits otherwise, so it meets no short key), and the full text travels with
+ * the value ({@link EntryKey}, {@link ValueFormat#KEY_TEXT}). Every text that was readable stays as
+ * it is: the limit equals the longest plain string.
+ *
  * <p>Invariants: equal keys give equal text (serialized keys must therefore serialize
  * deterministically, as value types do); the text never holds <code>{</code> or <code>}</code>, so
  * the hash tag is exactly the key and all of an entry's companion keys share its cluster slot.
  */
 public final class KeyCodec<K> {
-  private static final int MAX_PLAIN_LENGTH = 512;
+  /** The longest key text that stands in a Redis key as it is; longer text is hashed ({@link #storedText}). */
+  public static final int MAX_KEY_TEXT = 512;
+  /** The tag of a hashed key text. */
+  public static final String HASHED_TAG = "~#";
+  private static final int MAX_PLAIN_LENGTH = MAX_KEY_TEXT;
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
@@ -63,6 +73,24 @@ public final class KeyCodec<K> {
     }
     throw new IllegalArgumentException("Cannot use a " + key.getClass().getName()
         + " as a key: keys must be String, a boxed primitive, UUID or Serializable");
+  }
+
+  /** The text that stands in the Redis key for {@code text}: itself up to {@link #MAX_KEY_TEXT}, else its hash. */
+  public static String storedText(String text) {
+    if (text.length() <= MAX_KEY_TEXT) {
+      return text;
+    }
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HASHED_TAG + B64.encodeToString(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /** Whether a Redis key's text is the hash of a long key's text. */
+  public static boolean isHashed(String storedText) {
+    return storedText.startsWith(HASHED_TAG);
   }
 
   public K decode(String text) throws UndecodableValueException {

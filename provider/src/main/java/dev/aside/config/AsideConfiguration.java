@@ -38,6 +38,10 @@ import javax.cache.configuration.MutableConfiguration;
  *       this many entries, invalidated by Redis itself (client tracking), each kept at most
  *       {@link #getNearCacheLifetime() the near-cache lifetime} and never past its Redis TTL.
  *       0 is off. Default: off (0 entries, lifetime 30 s).
+ *   <li>{@link #getNearCacheMaxBytes() near-cache byte bound}: the most bytes the near cache's
+ *       entries may weigh (encoded values, or an estimate for shared immutable ones, plus key and
+ *       entry overhead); an entry above 1/16 of it is not kept locally. Setting it alone turns the near
+ *       cache on with no count bound. 0 (the default) is 5% of the maximum heap, per cache.
  *   <li>{@link #getWriteFailures() write failures}: what a write that Redis fails does after
  *       queueing the key's invalidation: {@code THROW} a {@code CacheException} (the JCache
  *       default) or {@code LOG} and carry on. Reads always fail open (a miss); removals are queued
@@ -73,6 +77,7 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
   private Duration nearCacheLifetime = Duration.ofSeconds(30);
   private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
   private String version = "";
+  private long nearCacheMaxBytes;
 
   /** The default maximum size of one encoded value: 16 MiB. */
   public static final int DEFAULT_MAX_VALUE_BYTES = 16 << 20;
@@ -99,6 +104,7 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
       this.nearCacheLifetime = aside.nearCacheLifetime;
       this.maxValueBytes = aside.maxValueBytes;
       this.version = aside.version;
+      this.nearCacheMaxBytes = aside.nearCacheMaxBytes;
     }
   }
 
@@ -255,6 +261,27 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
     return this;
   }
 
+  /**
+   * The most bytes the near cache may weigh; 0 (the default) is 5% of the maximum heap. A positive
+   * value alone turns the near cache on, with no count bound.
+   */
+  public long getNearCacheMaxBytes() {
+    return nearCacheMaxBytes;
+  }
+
+  public AsideConfiguration<K, V> setNearCacheMaxBytes(long maxBytes) {
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("nearCacheMaxBytes must not be negative, was " + maxBytes);
+    }
+    this.nearCacheMaxBytes = maxBytes;
+    return this;
+  }
+
+  /** Whether the near cache is on: a count bound or a byte bound is set. */
+  public boolean isNearCacheEnabled() {
+    return nearCacheMaxEntries > 0 || nearCacheMaxBytes > 0;
+  }
+
   private static Duration nonNegative(Duration duration, String name) {
     Objects.requireNonNull(duration, name);
     if (duration.isNegative()) {
@@ -278,13 +305,14 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
         && maxValueBytes == other.maxValueBytes
         && nearCacheMaxEntries == other.nearCacheMaxEntries
         && nearCacheLifetime.equals(other.nearCacheLifetime)
-        && version.equals(other.version);
+        && version.equals(other.version)
+        && nearCacheMaxBytes == other.nearCacheMaxBytes;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(super.hashCode(), deserializationAllowlist, coalescing, leaseTtl, leaseWait, ttlJitter,
         negativeTtl, refreshAheadBeta, writeFailures, maxValueBytes, nearCacheMaxEntries, nearCacheLifetime,
-        version);
+        version, nearCacheMaxBytes);
   }
 }

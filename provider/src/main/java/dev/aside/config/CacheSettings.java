@@ -48,8 +48,9 @@ import javax.cache.integration.CacheWriter;
  * and {@code refresh-ahead-beta} (a number, {@code 0} for off); failure handling's
  * {@code write-failures} ({@code throw} or {@code log}) and {@code max-value-size} ({@code 512k},
  * {@code 16m} or bytes); the near cache's {@code near-cache-max-entries} ({@code 0} for off) and
- * {@code near-cache-lifetime}; the key namespace's {@code version} ({@code 2}, {@code 2026-12}; letters,
- * digits, {@code . _ -}). See {@link AsideConfiguration}.
+ * {@code near-cache-lifetime} and {@code near-cache-max-bytes} ({@code 64m}, {@code 1g}, {@code 0} for 5% of
+ * the heap); the key namespace's {@code version} ({@code 2}, {@code 2026-12}; letters, digits,
+ * {@code . _ -}). See {@link AsideConfiguration}.
  */
 public final class CacheSettings {
   private static final String EXPIRY_FORMS = "expected eternal, created <duration>,"
@@ -89,7 +90,9 @@ public final class CacheSettings {
           AsideConfiguration::setNearCacheMaxEntries),
       Setting.of("near-cache-lifetime", (text, loader) -> SettingValues.duration(text),
           AsideConfiguration::setNearCacheLifetime),
-      Setting.of("version", (text, loader) -> SettingValues.version(text), AsideConfiguration::setVersion));
+      Setting.of("version", (text, loader) -> SettingValues.version(text), AsideConfiguration::setVersion),
+      Setting.of("near-cache-max-bytes", (text, loader) -> SettingValues.byteCount(text),
+          AsideConfiguration::setNearCacheMaxBytes));
 
   private static final CacheSettings EMPTY = new CacheSettings(Map.of());
 

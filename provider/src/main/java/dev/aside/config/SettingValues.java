@@ -204,4 +204,22 @@ final class SettingValues {
           "class '" + type.getName() + "' has no public no-argument constructor");
     }
   }
+
+  /** A byte count, written {@code 67108864}, {@code 512k}, {@code 64m} or {@code 2g}; 0 allowed, at most 1024g. */
+  static long byteCount(String text) {
+    String value = text.trim().toLowerCase(Locale.ROOT);
+    int last = value.isEmpty() ? 0 : value.charAt(value.length() - 1);
+    long factor = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : last == 'g' ? 1L << 30 : 1;
+    String digits = factor == 1 ? value : value.substring(0, value.length() - 1);
+    long count;
+    try {
+      count = Long.parseLong(digits);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text.trim() + "' is not a byte count: expected e.g. 64m, 1g or 0");
+    }
+    if (count < 0 || count > (1024L << 30) / factor) {
+      throw new IllegalArgumentException("'" + text.trim() + "' is not within 0..1024g");
+    }
+    return count * factor;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.aside.load;
 
+import dev.aside.codec.EntryKey;
 import dev.aside.codec.MaxValueSize;
 import dev.aside.codec.ValueCodec;
 import dev.aside.codec.ValueFormat;
@@ -22,7 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ public final class ReadThrough<K, V> {
 
   private final RedisStore store;
   private final ValueCodec<V> values;
-  private final Function<byte[], V> decode;
+  private final BiFunction<EntryKey, byte[], V> decode;
   private final ExpiryTimes expiry;
   private final BiConsumer<K, V> onCreated;
   private final ReadPathMetrics metrics;
@@ -79,11 +80,12 @@ public final class ReadThrough<K, V> {
       double refreshAheadBeta) {}
 
   /**
-   * @param decode the cache's decoder: null for a tombstone or bytes that do not decode
+   * @param decode the cache's decoder of an entry's bytes: null for a tombstone, bytes of another key or bytes
+   *     that do not decode
    * @param onCreated publishes the CREATED event of a filled value
    */
   public ReadThrough(RedisStore store, ValueCodec<V> values, MaxValueSize maxValueSize,
-      Function<byte[], V> decode, ExpiryTimes expiry, BiConsumer<K, V> onCreated, ReadPathMetrics metrics,
+      BiFunction<EntryKey, byte[], V> decode, ExpiryTimes expiry, BiConsumer<K, V> onCreated, ReadPathMetrics metrics,
       Executor executor, Settings settings) {
     this.store = Objects.requireNonNull(store);
     this.values = Objects.requireNonNull(values);
@@ -123,11 +125,11 @@ public final class ReadThrough<K, V> {
    * trusted for this key ({@code redisAnswers} false), the flight calls the loader and caches
    * nothing; concurrent misses still share that call.
    */
-  public V load(K key, byte[] entryKey, boolean redisAnswers, LoaderAdapter<K, V> loader) {
+  public V load(K key, EntryKey entryKey, boolean redisAnswers, LoaderAdapter<K, V> loader) {
     if (!coalescing) {
       return redisAnswers ? fly(key, entryKey, new Flight<>(() -> {}), loader) : callLoader(key, loader);
     }
-    ByteBuffer id = ByteBuffer.wrap(entryKey);
+    ByteBuffer id = ByteBuffer.wrap(entryKey.redisKey());
     while (true) {
       Flight<V> flight = newFlight(id);
       Flight<V> running = flights.putIfAbsent(id, flight);
@@ -157,7 +159,7 @@ public final class ReadThrough<K, V> {
   }
 
   /** One flight: find the entry, or load it under the lease, or wait for another JVM's fill. */
-  private V fly(K key, byte[] entryKey, Flight<V> flight, LoaderAdapter<K, V> loader) {
+  private V fly(K key, EntryKey entryKey, Flight<V> flight, LoaderAdapter<K, V> loader) {
     if (leaseTtl == 0) {
       flight.close();
       return loadWithoutLease(key, entryKey, loader);
@@ -171,7 +173,7 @@ public final class ReadThrough<K, V> {
       long mark = flight.mark();
       LeaseReply reply;
       try {
-        reply = store.leaseOrGet(entryKey, token, leaseTtl);
+        reply = store.leaseOrGet(entryKey.redisKey(), token, leaseTtl);
       } catch (RedisOperationException e) {
         metrics.recordFailedRead();
         return callLoader(key, loader);   // Redis is failing: answer from the source, cache nothing
@@ -224,12 +226,12 @@ public final class ReadThrough<K, V> {
   }
 
   /** The entry exists after all: a value, a tombstone, or bytes that do not decode (reloaded and repaired). */
-  private V found(K key, byte[] entryKey, byte[] bytes, LoaderAdapter<K, V> loader) {
-    if (ValueFormat.isTombstone(bytes)) {
+  private V found(K key, EntryKey entryKey, byte[] bytes, LoaderAdapter<K, V> loader) {
+    if (ValueFormat.isTombstone(bytes) && ValueFormat.belongsTo(bytes, entryKey)) {
       metrics.recordNegativeHit();
       return null;
     }
-    V value = decode.apply(bytes);
+    V value = decode.apply(entryKey, bytes);
     if (value != null) {
       return value;
     }
@@ -237,10 +239,10 @@ public final class ReadThrough<K, V> {
     V loaded = callLoader(key, loader);
     if (loaded != null) {
       EntryTtl ttl = expiry.creation();
-      byte[] repaired = ttl.isExpired() ? null : encode(loaded, start, ttl);
+      byte[] repaired = ttl.isExpired() ? null : encode(entryKey, loaded, start, ttl);
       if (repaired != null) {
         try {
-          store.compareAndSet(entryKey, bytes, CasAction.SET, repaired, ttl);
+          store.compareAndSet(entryKey.redisKey(), bytes, CasAction.SET, repaired, ttl);
         } catch (RedisOperationException e) {
           log.debug("Could not replace undecodable bytes: {}", e.getMessage());
         }
@@ -253,15 +255,16 @@ public final class ReadThrough<K, V> {
    * Stores what the loader returned while the lease is ours; false when the fill was rejected as
    * stale. A value too large to cache, or a Redis failure, leaves it uncached (the lease expires).
    */
-  private boolean fillUnderLease(K key, byte[] entryKey, byte[] token, V value, long loadStart) {
+  private boolean fillUnderLease(K key, EntryKey entryKey, byte[] token, V value, long loadStart) {
     EntryTtl ttl = value == null ? negativeTtl : expiry.creation();
-    byte[] bytes = ttl.isExpired() ? null : value == null ? ValueFormat.tombstone() : encode(value, loadStart, ttl);
+    byte[] bytes = ttl.isExpired() ? null : value == null ? ValueFormat.tombstone(entryKey)
+        : encode(entryKey, value, loadStart, ttl);
     if (bytes == null) {
       releaseQuietly(entryKey, token);
       return true;
     }
     try {
-      if (!store.fill(entryKey, token, bytes, ttl)) {
+      if (!store.fill(entryKey.redisKey(), token, bytes, ttl)) {
         return false;
       }
     } catch (RedisOperationException e) {
@@ -275,13 +278,14 @@ public final class ReadThrough<K, V> {
   }
 
   /** Leases off: load, then store only if no one stored the key meanwhile (a stale set stays possible). */
-  private V loadWithoutLease(K key, byte[] entryKey, LoaderAdapter<K, V> loader) {
+  private V loadWithoutLease(K key, EntryKey entryKey, LoaderAdapter<K, V> loader) {
     long start = System.nanoTime();
     V value = callLoader(key, loader);
     EntryTtl ttl = value == null ? negativeTtl : expiry.creation();
-    byte[] bytes = ttl.isExpired() ? null : value == null ? ValueFormat.tombstone() : encode(value, start, ttl);
+    byte[] bytes = ttl.isExpired() ? null : value == null ? ValueFormat.tombstone(entryKey)
+        : encode(entryKey, value, start, ttl);
     try {
-      if (bytes != null && store.setIfAbsent(entryKey, bytes, ttl) && value != null) {
+      if (bytes != null && store.setIfAbsent(entryKey.redisKey(), bytes, ttl) && value != null) {
         onCreated.accept(key, value);
       }
     } catch (RedisOperationException e) {
@@ -294,7 +298,7 @@ public final class ReadThrough<K, V> {
    * After a hit: with XFetch's probability, refresh the entry in the background before it expires.
    * Refresh when {@code now - delta * beta * ln(rand) >= expiry}, delta being the last load's time.
    */
-  public void maybeRefresh(K key, byte[] entryKey, byte[] bytes, LoaderAdapter<K, V> loader) {
+  public void maybeRefresh(K key, EntryKey entryKey, byte[] bytes, LoaderAdapter<K, V> loader) {
     if (!refreshesAhead()) {
       return;
     }
@@ -307,7 +311,7 @@ public final class ReadThrough<K, V> {
     if (now - info.loadMillis() * refreshBeta * Math.log(rand) < info.expiresAtMillis()) {
       return;
     }
-    ByteBuffer id = ByteBuffer.wrap(entryKey);
+    ByteBuffer id = ByteBuffer.wrap(entryKey.redisKey());
     Flight<V> flight = newFlight(id);
     if (flights.putIfAbsent(id, flight) != null) {
       return;
@@ -321,10 +325,10 @@ public final class ReadThrough<K, V> {
   }
 
   /** A background refresh: reload under the lease and fill; misses meanwhile join it. */
-  private void refresh(K key, byte[] entryKey, Flight<V> flight, LoaderAdapter<K, V> loader) {
+  private void refresh(K key, EntryKey entryKey, Flight<V> flight, LoaderAdapter<K, V> loader) {
     try {
       byte[] token = LeaseToken.next();
-      if (!store.takeLease(entryKey, token, leaseTtl)) {
+      if (!store.takeLease(entryKey.redisKey(), token, leaseTtl)) {
         // Another JVM is refreshing or loading it: answer any joiner the way a miss is answered.
         flight.complete(fly(key, entryKey, flight, loader));
         return;
@@ -340,26 +344,26 @@ public final class ReadThrough<K, V> {
     }
   }
 
-  private void releaseQuietly(byte[] entryKey, byte[] token) {
+  private void releaseQuietly(EntryKey entryKey, byte[] token) {
     try {
-      store.releaseLease(entryKey, token);
+      store.releaseLease(entryKey.redisKey(), token);
     } catch (RedisOperationException e) {
       log.debug("Could not release a lease; it expires by itself: {}", e.getMessage());
     }
   }
 
-  /** The bytes to cache, or null when the value is larger than the cache's maximum value size. */
-  private byte[] encode(V value, long loadStartNanos, EntryTtl ttl) {
+  /** The bytes to cache for {@code entryKey}, or null when the value is larger than the cache's maximum value size. */
+  private byte[] encode(EntryKey entryKey, V value, long loadStartNanos, EntryTtl ttl) {
     byte[] bytes = values.encode(value);
     if (!maxValueSize.admitsLoaded(bytes)) {
       return null;
     }
     if (refreshBeta == 0) {
-      return bytes;
+      return ValueFormat.stamped(bytes, entryKey);
     }
     int loadMillis = (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStartNanos));
     long expiresAt = ttl.isFinite() ? System.currentTimeMillis() + ttl.millis() : 0;
-    return ValueFormat.withLoadInfo(bytes, loadMillis, expiresAt);
+    return ValueFormat.stamped(ValueFormat.withLoadInfo(bytes, loadMillis, expiresAt), entryKey);
   }
 
   private V callLoader(K key, LoaderAdapter<K, V> loader) {

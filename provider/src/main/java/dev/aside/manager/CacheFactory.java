@@ -116,15 +116,22 @@ final class CacheFactory {
         readPath);
     // Built for every cache: misses take it with the cache's loader (read-through) or a caller's (get(key, loader)).
     ReadThrough<K, V> readThrough = new ReadThrough<>(store, values, maxValueSize,
-        entries.decoder(), expiry, events::created, readPath, executor, new ReadThrough.Settings(config.isCoalescing(),
+        entries::decode, expiry, events::created, readPath, executor, new ReadThrough.Settings(config.isCoalescing(),
             config.getLeaseTtl(), config.getLeaseWait(), config.getNegativeTtl(), config.getRefreshAheadBeta()));
 
     NearKeys<K> nearKeys = new NearKeys<>(config.getKeyType(), keys, layout);
-    NearCache<Object, V> near = config.getNearCacheMaxEntries() == 0 ? null
-        : new NearCache<>(new NearCacheSettings(config.getNearCacheMaxEntries(), config.getNearCacheLifetime()),
-            invalidationFeed.get(), layout.namespace(), nearKeys::ofRedisKey, config.isStoreByValue());
+    NearCache<Object, V> near = !config.isNearCacheEnabled() ? null
+        : new NearCache<>(nearSettings(config), invalidationFeed.get(), layout.namespace(), nearKeys::ofRedisKey,
+            config.isStoreByValue());
     return new CacheParts<>(cacheName, config, entries, layout, store, expiry, loader, writer, events, statistics,
         readPath, readThrough, failures, near, nearKeys, executor);
+  }
+
+  /** The near cache's bounds: the configured count (0 for none) and bytes (0 for 5% of the maximum heap). */
+  private static NearCacheSettings nearSettings(AsideConfiguration<?, ?> config) {
+    long maxBytes = config.getNearCacheMaxBytes() > 0 ? config.getNearCacheMaxBytes()
+        : NearCacheSettings.defaultMaxBytes();
+    return new NearCacheSettings(config.getNearCacheMaxEntries(), config.getNearCacheLifetime(), maxBytes);
   }
 
   /** The configured expiry policy, lengthened by the TTL jitter if there is one. */

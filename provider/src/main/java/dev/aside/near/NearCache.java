@@ -49,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * kept as its encoded bytes, and the cache decodes a fresh instance per hit ({@link Hit#value}). With
  * store-by-reference every value is shared.
  *
+ * <p>Memory: bounded in bytes ({@link NearCacheSettings}). Each entry weighs what it keeps, estimated by
+ * {@link Footprint} when filled (at least {@code maxBytes / maxEntries} under a count bound); Caffeine
+ * evicts the least valuable entries past the bound, and a fill heavier than
+ * {@link NearCacheSettings#maxEntryBytes()} is not kept.
+ *
  * <p>Thread-safe. Invalidations run on Lettuce's event loop and are O(1): a per-key removal, or a
  * new generation for a full clear (the memory is released on the common pool).
  */
@@ -86,6 +91,8 @@ public final class NearCache<K, V> implements AutoCloseable {
   private volatile boolean countingHits = true;
   private final AtomicLong reserveCount = new AtomicLong();
   private final long capNanos;
+  private final int minEntryWeight;
+  private final int maxEntryBytes;
   private final NearCacheMetrics metrics;
   private final InvalidationFeed.Subscription subscription;
   private volatile boolean closed;
@@ -107,15 +114,18 @@ public final class NearCache<K, V> implements AutoCloseable {
     this.keyOf = Objects.requireNonNull(keyOf, "keyOf");
     this.storeByValue = storeByValue;
     this.capNanos = capNanos(settings.maxLocalLifetime());
-    this.metrics = new NearCacheMetrics(this::size, feed::isLive);
+    this.minEntryWeight = settings.minEntryWeight();
+    this.maxEntryBytes = settings.maxEntryBytes();
+    this.metrics = new NearCacheMetrics(this::size, this::weightedSize, settings.maxBytes(), feed::isLive);
     this.store = Caffeine.newBuilder()
-        .maximumSize(settings.maxEntries())
+        .maximumWeight(settings.maxBytes())
+        .weigher((K key, Hit<V> hit) -> hit.weight)
         // Reads check each entry's deadline themselves; Caffeine's time-based expiry would only
         // add a clock read and timer-wheel upkeep to every hit. Expired entries go with the size
         // bound, an invalidation or a clear.
         .removalListener((K key, Hit<V> hit, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
           if (cause.wasEvicted()) {
-            metrics.recordEviction();
+            metrics.recordEviction(hit == null ? 0 : hit.weight);
           }
         })
         .build();
@@ -220,10 +230,18 @@ public final class NearCache<K, V> implements AutoCloseable {
       cancel(reservation);
       return false;
     }
-    Hit<V> hit = share ? new Hit<>(value, null, token.generation, deadline)
-        : new Hit<>(null, bytes, token.generation, deadline);
     @SuppressWarnings("unchecked")
     K key = (K) reservation.key;
+    long footprint = Footprint.ofEntry(key, share ? value : null, bytes);
+    if (footprint > maxEntryBytes) {
+      // Too heavy to keep here: hits would evict many lighter entries. Redis keeps serving it.
+      cancel(reservation);
+      metrics.recordTooLarge();
+      return false;
+    }
+    int weight = (int) Math.max(footprint, minEntryWeight);
+    Hit<V> hit = share ? new Hit<>(value, null, token.generation, deadline, weight)
+        : new Hit<>(null, bytes, token.generation, deadline, weight);
     boolean[] kept = new boolean[1];
     // Serialized with invalidations of the same key by the pending map's per-key lock.
     pending.compute(key, (k, current) -> {
@@ -360,6 +378,11 @@ public final class NearCache<K, V> implements AutoCloseable {
     return store.estimatedSize();
   }
 
+  /** Estimated bytes the entries held weigh (at least {@code maxBytes / maxEntries} each under a count bound). */
+  public long weightedSize() {
+    return store.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
+  }
+
   /** Unsubscribes and drops everything. */
   @Override
   public void close() {
@@ -421,12 +444,14 @@ public final class NearCache<K, V> implements AutoCloseable {
     private final byte[] bytes;
     final Generation generation;
     final long deadlineNanos;
+    final int weight;
 
-    Hit(V value, byte[] bytes, Generation generation, long deadlineNanos) {
+    Hit(V value, byte[] bytes, Generation generation, long deadlineNanos, int weight) {
       this.value = value;
       this.bytes = bytes;
       this.generation = generation;
       this.deadlineNanos = deadlineNanos;
+      this.weight = weight;
     }
 
     /** The value: the shared instance, or a fresh one from {@code decoder} (which may return null: treat as a miss). */

@@ -14,11 +14,17 @@ public final class NearCacheMetrics implements NearCacheMetricsMXBean {
   private final LongAdder invalidationsReceived = new LongAdder();
   private final LongAdder fullClears = new LongAdder();
   private final LongAdder evictions = new LongAdder();
+  private final LongAdder evictedBytes = new LongAdder();
+  private final LongAdder tooLarge = new LongAdder();
   private final LongSupplier size;
+  private final LongSupplier weightedSize;
+  private final long maxBytes;
   private final BooleanSupplier live;
 
-  NearCacheMetrics(LongSupplier size, BooleanSupplier live) {
+  NearCacheMetrics(LongSupplier size, LongSupplier weightedSize, long maxBytes, BooleanSupplier live) {
     this.size = Objects.requireNonNull(size);
+    this.weightedSize = Objects.requireNonNull(weightedSize);
+    this.maxBytes = maxBytes;
     this.live = Objects.requireNonNull(live);
   }
 
@@ -46,8 +52,13 @@ public final class NearCacheMetrics implements NearCacheMetricsMXBean {
     fullClears.increment();
   }
 
-  void recordEviction() {
+  void recordEviction(int weight) {
     evictions.increment();
+    evictedBytes.add(weight);
+  }
+
+  void recordTooLarge() {
+    tooLarge.increment();
   }
 
   @Override
@@ -96,10 +107,31 @@ public final class NearCacheMetrics implements NearCacheMetricsMXBean {
   }
 
   @Override
+  public long getWeightedSize() {
+    return weightedSize.getAsLong();
+  }
+
+  @Override
+  public long getMaxBytes() {
+    return maxBytes;
+  }
+
+  @Override
+  public long getEvictedBytes() {
+    return evictedBytes.sum();
+  }
+
+  @Override
+  public long getTooLargeNotKept() {
+    return tooLarge.sum();
+  }
+
+  @Override
   public String toString() {
     return "NearCacheMetrics[hits=" + getHits() + ", misses=" + getMisses() + ", fills=" + getFills()
         + ", staleFillsDropped=" + getStaleFillsDropped() + ", invalidationsReceived=" + getInvalidationsReceived()
         + ", fullClears=" + getFullClears() + ", evictions=" + getEvictions() + ", size=" + getSize()
-        + ", live=" + isLive() + "]";
+        + ", live=" + isLive() + ", weightedSize=" + getWeightedSize() + ", maxBytes=" + getMaxBytes()
+        + ", evictedBytes=" + getEvictedBytes() + ", tooLargeNotKept=" + getTooLargeNotKept() + "]";
   }
 }

@@ -28,4 +28,16 @@ public interface NearCacheMetricsMXBean {
 
   /** Whether the near cache currently serves hits (Redis tracking is known to be on). */
   boolean isLive();
+
+  /** Estimated bytes the entries held weigh; at most {@link #getMaxBytes()} once evictions have run. */
+  long getWeightedSize();
+
+  /** The byte bound ({@code near-cache-max-bytes}, by default 5% of the maximum heap). */
+  long getMaxBytes();
+
+  /** Weight of the entries evicted, in bytes (evictions by the byte or count bound and by lifetime). */
+  long getEvictedBytes();
+
+  /** Values read from Redis but not kept locally because one entry would weigh more than 1/16 of the byte bound. */
+  long getTooLargeNotKept();
 }

@@ -14,8 +14,15 @@ import java.util.Objects;
  * decoded back with plain JDK parsing, which is safe on Lettuce's event loop. Any other key is
  * represented by its encoded text, so no user code (a key's {@code readObject}) ever runs on the
  * event loop. Both directions must agree, or an invalidation would miss its entry.
+ *
+ * <p>A key too long to stand in its Redis key ({@link KeyCodec#storedText}) is represented by its
+ * hashed text, wrapped in a {@link HashedKey} so that it meets no key object: the near cache's key
+ * map never holds a long key, and an invalidation of the hashed Redis key finds the entry.
  */
 public final class NearKeys<K> {
+  /* 127 characters are at most 381 bytes of UTF-8, whose text is at most ~S and 508 of base64: never hashed. */
+  private static final int ALWAYS_SHORT = 127;
+
   private final KeyCodec<K> keys;
   private final KeyLayout layout;
   private final boolean byKeyObject;
@@ -33,12 +40,25 @@ public final class NearKeys<K> {
 
   /** The near key of a cache key. */
   public Object of(K key) {
-    return byKeyObject ? key : keys.encode(key);
+    if (byKeyObject && (!(key instanceof String text) || isOwnNearKey(text))) {
+      return key;
+    }
+    String text = keys.encode(key);
+    String stored = KeyCodec.storedText(text);
+    return stored != text ? new HashedKey(stored) : byKeyObject ? key : text;
+  }
+
+  /** Whether a string key of a simple-typed cache is its own near key: one too short to be hashed (a quick test). */
+  public static boolean isOwnNearKey(String key) {
+    return key.length() <= ALWAYS_SHORT;
   }
 
   /** The near key an invalidated Redis key names, or null for a key of no entry (a companion, or undecodable). */
   public Object ofRedisKey(byte[] redisKey) {
     String text = layout.keyText(redisKey);
+    if (text != null && KeyCodec.isHashed(text)) {
+      return new HashedKey(text);
+    }
     if (text == null || !byKeyObject) {
       return text;
     }
@@ -48,4 +68,7 @@ public final class NearKeys<K> {
       return null;
     }
   }
+
+  /** The near key of a long key: its hashed text ({@code ~#...}). */
+  record HashedKey(String text) {}
 }

@@ -46,11 +46,12 @@ class ChangesTest {
       new KeyCodec<>(String.class, filter(), getClass().getClassLoader()),
       new ValueCodec<>(String.class, filter(), getClass().getClassLoader()), new KeyLayout("p", "c"),
       new MaxValueSize(1024, "c"), new ReadPathMetrics());
+  private final dev.aside.codec.EntryKey K = entries.entryKey("k");
   private final Changes<String, String> changes = changes(new Policy(), true);
 
   @Test
   void aPutOfAnAbsentEntryCreatesItWithTheCreationTtl() {
-    Change<String> change = changes.put("k", "v", bytes("v"), null);
+    Change<String> change = changes.put(K, "k", "v", bytes("v"), null);
     assertThat(change.action()).isEqualTo(CasAction.SET);
     assertThat(change.ttl()).isEqualTo(EntryTtl.ofMillis(CREATED_MS));
     assertThat(change.found()).isFalse();
@@ -61,7 +62,7 @@ class ChangesTest {
 
   @Test
   void aPutOfAPresentEntryUpdatesItWithTheUpdateTtlAndAnswersTheOldValue() {
-    Change<String> change = changes.put("k", "new", bytes("new"), bytes("old"));
+    Change<String> change = changes.put(K, "k", "new", bytes("new"), bytes("old"));
     assertThat(change.ttl()).isEqualTo(EntryTtl.ofMillis(UPDATED_MS));
     assertThat(change.answer()).isEqualTo("old");
     assertThat(change.found()).isTrue();
@@ -72,26 +73,26 @@ class ChangesTest {
   @Test
   void aCreationThatExpiresAtOnceWritesNothing() {
     Changes<String, String> zeroCreation = changes(ModifiedExpiryPolicy.factoryOf(Duration.ZERO).create(), true);
-    Change<String> change = zeroCreation.put("k", "v", bytes("v"), null);
+    Change<String> change = zeroCreation.put(K, "k", "v", bytes("v"), null);
     assertThat(change.action()).isNull();
     assertThat(change.changes()).isFalse();
   }
 
   @Test
   void putIfAbsentLeavesAPresentEntryAndDoesNotCallTheWriter() {
-    Change<String> change = changes.putIfAbsent("k", "v", bytes("v"), bytes("there"));
+    Change<String> change = changes.putIfAbsent(K, "k", "v", bytes("v"), bytes("there"));
     assertThat(change.action()).isNull();
     assertThat(change.found()).isTrue();
     assertThat(writerCalls).isEmpty();
 
-    Change<String> created = changes.putIfAbsent("k", "v", bytes("v"), null);
+    Change<String> created = changes.putIfAbsent(K, "k", "v", bytes("v"), null);
     assertThat(created.action()).isEqualTo(CasAction.SET);
     assertThat(writerCalls).containsExactly("write k=v");
   }
 
   @Test
   void replaceOfAnAbsentEntryDoesNothingAndCallsNoWriter() {
-    Change<String> change = changes.replace("k", "v", bytes("v"), null);
+    Change<String> change = changes.replace(K, "k", "v", bytes("v"), null);
     assertThat(change.action()).isNull();
     assertThat(change.found()).isFalse();
     assertThat(writerCalls).isEmpty();
@@ -99,7 +100,7 @@ class ChangesTest {
 
   @Test
   void aConditionalReplaceThatDoesNotMatchIsAnAccess() {
-    Change<String> change = changes.replaceIfEquals("k", "expected", "new", bytes("new"), bytes("other"));
+    Change<String> change = changes.replaceIfEquals(K, "k", "expected", "new", bytes("new"), bytes("other"));
     assertThat(change.action()).isEqualTo(CasAction.TOUCH);
     assertThat(change.ttl()).isEqualTo(EntryTtl.ofMillis(ACCESSED_MS));
     assertThat(change.found()).isTrue();
@@ -109,7 +110,7 @@ class ChangesTest {
 
   @Test
   void aConditionalReplaceThatMatchesUpdatesThroughTheWriter() {
-    Change<String> change = changes.replaceIfEquals("k", "old", "new", bytes("new"), bytes("old"));
+    Change<String> change = changes.replaceIfEquals(K, "k", "old", "new", bytes("new"), bytes("old"));
     assertThat(change.action()).isEqualTo(CasAction.SET);
     assertThat(change.ttl()).isEqualTo(EntryTtl.ofMillis(UPDATED_MS));
     assertThat(writerCalls).containsExactly("write k=new");
@@ -117,35 +118,35 @@ class ChangesTest {
 
   @Test
   void aConditionalRemoveThatMatchesDeletesThroughTheWriterAndAnnouncesTheRemoval() {
-    Change<String> change = changes.removeIfEquals("k", "old", bytes("old"));
+    Change<String> change = changes.removeIfEquals(K, "k", "old", bytes("old"));
     assertThat(change.action()).isEqualTo(CasAction.DELETE);
     assertThat(writerCalls).containsExactly("delete k");
     change.onCommit().run();
     assertThat(events).containsExactly("REMOVED k (was old)");
-    assertThat(changes.removeIfEquals("k", "old", null).found()).as("absent is a miss").isFalse();
+    assertThat(changes.removeIfEquals(K, "k", "old", null).found()).as("absent is a miss").isFalse();
   }
 
   @Test
   void anAccessThatKeepsTheTtlWritesNothing() {
     Changes<String, String> keepOnAccess = changes(ModifiedExpiryPolicy.factoryOf(Duration.ONE_MINUTE).create(), true);
-    Change<String> change = keepOnAccess.replaceIfEquals("k", "expected", "new", bytes("new"), bytes("other"));
+    Change<String> change = keepOnAccess.replaceIfEquals(K, "k", "expected", "new", bytes("new"), bytes("other"));
     assertThat(change.action()).isNull();
     assertThat(change.found()).isTrue();
   }
 
   @Test
   void aLoadedValueReplacesOnlyWhenAsked() {
-    assertThat(changes.storeLoaded("k", "v", false, bytes("v"), bytes("old")).action()).isNull();
-    assertThat(changes.storeLoaded("k", "v", true, bytes("v"), bytes("old")).action()).isEqualTo(CasAction.SET);
+    assertThat(changes.storeLoaded(K, "k", "v", false, bytes("v"), bytes("old")).action()).isNull();
+    assertThat(changes.storeLoaded(K, "k", "v", true, bytes("v"), bytes("old")).action()).isEqualTo(CasAction.SET);
     assertThat(writerCalls).as("a load is not a write").isEmpty();
   }
 
   @Test
   void withoutWriteThroughTheWriterIsNeverCalled() {
     Changes<String, String> notWriteThrough = changes(new Policy(), false);
-    notWriteThrough.putIfAbsent("k", "v", bytes("v"), null);
-    notWriteThrough.replace("k", "v", bytes("v"), bytes("old"));
-    notWriteThrough.removeIfEquals("k", "old", bytes("old"));
+    notWriteThrough.putIfAbsent(K, "k", "v", bytes("v"), null);
+    notWriteThrough.replace(K, "k", "v", bytes("v"), bytes("old"));
+    notWriteThrough.removeIfEquals(K, "k", "old", bytes("old"));
     assertThat(writerCalls).isEmpty();
   }
 
@@ -153,24 +154,24 @@ class ChangesTest {
   void whatAProcessorDidBecomesAChange() {
     ProcessorEntry<String, String> created = new ProcessorEntry<>("k", null, null);
     created.setValue("v");
-    Change<Void> create = changes.processed("k", created);
+    Change<Void> create = changes.processed(K, "k", created);
     assertThat(create.action()).isEqualTo(CasAction.SET);
     assertThat(create.ttl()).isEqualTo(EntryTtl.ofMillis(CREATED_MS));
     assertThat(writerCalls).containsExactly("write k=v");
 
     ProcessorEntry<String, String> read = new ProcessorEntry<>("k", "v", null);
     read.getValue();
-    assertThat(changes.processed("k", read).action()).isEqualTo(CasAction.TOUCH);
+    assertThat(changes.processed(K, "k", read).action()).isEqualTo(CasAction.TOUCH);
 
     ProcessorEntry<String, String> removed = new ProcessorEntry<>("k", "v", null);
     removed.remove();
-    Change<Void> remove = changes.processed("k", removed);
+    Change<Void> remove = changes.processed(K, "k", removed);
     assertThat(remove.action()).isEqualTo(CasAction.DELETE);
     assertThat(writerCalls).containsExactly("write k=v", "delete k");
 
     ProcessorEntry<String, String> removedAbsent = new ProcessorEntry<>("k", null, null);
     removedAbsent.remove();
-    assertThat(changes.processed("k", removedAbsent).action()).as("nothing to delete").isNull();
+    assertThat(changes.processed(K, "k", removedAbsent).action()).as("nothing to delete").isNull();
   }
 
   private Changes<String, String> changes(ExpiryPolicy policy, boolean writeThrough) {
@@ -189,7 +190,7 @@ class ChangesTest {
   }
 
   private byte[] bytes(String value) {
-    return entries.encode(value);
+    return entries.encode(K, value);
   }
 
   private static DeserializationFilter filter() {
