@@ -11,12 +11,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
- * {@code stampede}: N JVM processes × T threads read one missing key at the same instant through a
- * read-through Aside cache whose loader sleeps (100 ms by default) and counts its calls in Redis.
- * A stampede-proof cache calls the loader once. Each process reports when its reads actually started
+ * {@code stampede}: N JVM processes × T threads read one missing key at the same instant through an
+ * Aside cache in front of a repository that sleeps (100 ms by default) and counts its calls in Redis:
+ * a read-through cache's loader, the per-call loader or a Spring {@code @Cacheable(sync = true)} method
+ * ({@code --via}, see {@link StampedeReadPath}). A stampede-proof cache calls the repository once. Each process reports when its reads actually started
  * and how many of them waited; {@link StampedeCheck} fails a run in which they did not all meet the
  * load in flight.
  */
@@ -24,6 +27,7 @@ final class StampedeScenario implements Scenario {
   private int processes;
   private int threads;
   private int loaderMillis;
+  private StampedeReadPath.Via via;
 
   @Override
   public String name() {
@@ -39,7 +43,9 @@ final class StampedeScenario implements Scenario {
   public String optionsHelp() {
     return "--processes N   JVM processes (default 4)\n"
         + "--threads T     threads per process (default 50)\n"
-        + "--loader-ms M   how long the loader takes (default 100)";
+        + "--loader-ms M   how long the loader takes (default 100)\n"
+        + "--via V         loader: read-through CacheLoader (default); function: AsideCache.get(key, loader);\n"
+        + "                spring: a Spring Boot @Cacheable(sync = true) method on aside-spring-boot";
   }
 
   @Override
@@ -47,6 +53,7 @@ final class StampedeScenario implements Scenario {
     processes = options.integer("processes", 4, 1);
     threads = options.integer("threads", 50, 1);
     loaderMillis = options.integer("loader-ms", 100, 1);
+    via = StampedeReadPath.Via.of(options.string("via", StampedeReadPath.Via.LOADER.option));
   }
 
   @Override
@@ -61,7 +68,7 @@ final class StampedeScenario implements Scenario {
     for (int p = 0; p < processes; p++) {
       Process worker = new ProcessBuilder(java, "-cp", classPath, StampedeWorker.class.getName(),
           environment.redisUri(), prefix, "user-42", counterKey, Integer.toString(threads),
-          Integer.toString(loaderMillis))
+          Integer.toString(loaderMillis), via.option)
           .redirectError(ProcessBuilder.Redirect.INHERIT)
           .start();
       workers.add(worker);
@@ -91,11 +98,15 @@ final class StampedeScenario implements Scenario {
     try (StatefulRedisConnection<String, String> connection = client.connect()) {
       String count = connection.sync().get(counterKey);
       loaderCalls = count == null ? 0 : Long.parseLong(count);
-      connection.sync().del(counterKey, prefix + ":users:{user-42}");
+      connection.sync().del(counterKey);
+      // The run's own keys, whatever the read path stored: SCAN, not KEYS, in case --uri is a busy server.
+      ScanIterator.scan(connection.sync(), ScanArgs.Builder.matches(prefix + ":*"))
+          .forEachRemaining(k -> connection.sync().del(k));
     } finally {
       client.shutdown();
     }
     environment.out().printf("%-28s %10s%n", "stampede", "Aside");
+    environment.out().printf("%-28s %10s%n", "via", via.option);
     environment.out().printf("%-28s %10d%n", "processes", processes);
     environment.out().printf("%-28s %10d%n", "threads per process", threads);
     environment.out().printf("%-28s %10d%n", "concurrent misses", processes * threads);
@@ -119,6 +130,7 @@ final class StampedeScenario implements Scenario {
     }
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("scenario", name());
+    figures.put("via", via.option);
     figures.put("processes", processes);
     figures.put("threads", threads);
     figures.put("loader_ms", loaderMillis);

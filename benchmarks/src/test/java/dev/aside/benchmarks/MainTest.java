@@ -13,6 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MainTest {
 
@@ -61,12 +63,15 @@ class MainTest {
     assertThat(record.path("figures")).isEqualTo(json);
   }
 
-  @Test
+  @ParameterizedTest
+  @ValueSource(strings = {"loader", "function"})
   @Timeout(120)
-  void stampedeReportsWhenEachProcessStartedAndHowItWaited() throws Exception {
-    int code = run("stampede", "--processes", "2", "--threads", "5", "--loader-ms", "400", "--results-dir", "off");
+  void stampedeReportsWhenEachProcessStartedAndHowItWaited(String via) throws Exception {
+    int code = run("stampede", "--via", via, "--processes", "2", "--threads", "5", "--loader-ms", "400",
+        "--results-dir", "off");
 
     JsonNode json = lastLine(code);
+    assertThat(json.path("via").asText()).isEqualTo(via);
     assertThat(json.path("loader_calls").asLong()).isEqualTo(1);
     assertThat(json.path("start_offsets_ms")).hasSize(2);
     assertThat(json.path("start_spread_ms").asDouble()).isLessThanOrEqualTo(100);
@@ -113,6 +118,7 @@ class MainTest {
   @Test
   void badOptionValueIsAUsageError() {
     assertThat(run("throughput", "--threads", "many")).isEqualTo(2);
+    assertThat(run("stampede", "--via", "callable")).isEqualTo(2);
     assertThat(run("throughput", "--seconds")).isEqualTo(2);
     assertThat(run()).isEqualTo(2);
   }
