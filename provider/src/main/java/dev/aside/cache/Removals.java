@@ -121,16 +121,18 @@ final class Removals<K, V> {
   /** The cache keys of scanned Redis keys; a hashed key's is in its value, read for it (an entry gone meanwhile is skipped). */
   private List<K> keysOf(List<byte[]> redisKeys) {
     List<byte[]> hashed = new ArrayList<>();
-    for (byte[] redisKey : redisKeys) {
-      if (entries.isHashed(redisKey)) {
-        hashed.add(redisKey);
+    boolean[] isHashed = new boolean[redisKeys.size()];
+    for (int i = 0; i < redisKeys.size(); i++) {
+      isHashed[i] = entries.isHashed(redisKeys.get(i));
+      if (isHashed[i]) {
+        hashed.add(redisKeys.get(i));
       }
     }
     List<byte[]> values = hashed.isEmpty() ? List.of() : store.getAll(hashed);
     List<K> keys = new ArrayList<>(redisKeys.size());
     int h = 0;
-    for (byte[] redisKey : redisKeys) {
-      K key = entries.decodeKey(redisKey, entries.isHashed(redisKey) ? values.get(h++) : null);
+    for (int i = 0; i < redisKeys.size(); i++) {
+      K key = entries.decodeKey(redisKeys.get(i), isHashed[i] ? values.get(h++) : null);
       if (key != null) {
         keys.add(key);
       }

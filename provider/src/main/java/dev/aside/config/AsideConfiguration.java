@@ -37,7 +37,7 @@ import javax.cache.configuration.MutableConfiguration;
  *   <li>{@link #getNearCacheMaxEntries() near cache}: a Caffeine tier in this JVM holding up to
  *       this many entries, invalidated by Redis itself (client tracking), each kept at most
  *       {@link #getNearCacheLifetime() the near-cache lifetime} and never past its Redis TTL.
- *       0 is off. Default: off (0 entries, lifetime 30 s).
+ *       0 is off, unless a byte bound is set. Default: off (0 entries, lifetime 30 s).
  *   <li>{@link #getNearCacheMaxBytes() near-cache byte bound}: the most bytes the near cache's
  *       entries may weigh (encoded values, or an estimate for shared immutable ones, plus key and
  *       entry overhead); an entry above 1/16 of it is not kept locally. Setting it alone turns the near
@@ -193,7 +193,7 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
     return this;
   }
 
-  /** Entries the near cache holds in this JVM; 0 (the default) turns it off. */
+  /** Entries the near cache holds in this JVM; 0 (the default) turns it off unless {@link #getNearCacheMaxBytes()} is set. */
   public long getNearCacheMaxEntries() {
     return nearCacheMaxEntries;
   }
