@@ -12,6 +12,7 @@ import dev.aside.redis.EntryTtl;
 import dev.aside.redis.RedisOperationException;
 import dev.aside.redis.RedisStore;
 import dev.aside.resilience.FailurePolicy;
+import dev.aside.resilience.Gutter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,12 +41,13 @@ final class Reads<K, V> {
   private final LoaderAdapter<K, V> readThroughLoader;
   private final ExpiryTimes expiry;
   private final boolean touchesOnAccess;
+  private final Gutter gutter;
 
   /** @param readThroughLoader the cache's loader if misses go to it (a read-through cache), else null */
   Reads(Runnable openCheck, Arguments<K, V> arguments, EntryCodec<K, V> entries, RedisStore store,
       NearCache<Object, V> near, NearKeys<K> nearKeys, FailurePolicy failures, MutableConfiguration<K, V> configuration,
       CacheStatistics statistics, ReadPathMetrics readPath, ReadThrough<K, V> readThrough, LoaderAdapter<K, V> readThroughLoader,
-      ExpiryTimes expiry) {
+      ExpiryTimes expiry, Gutter gutter) {
     this.openCheck = Objects.requireNonNull(openCheck);
     this.arguments = Objects.requireNonNull(arguments);
     this.entries = Objects.requireNonNull(entries);
@@ -62,6 +64,7 @@ final class Reads<K, V> {
     this.readThroughLoader = readThroughLoader;
     this.expiry = Objects.requireNonNull(expiry);
     this.touchesOnAccess = expiry.touchesOnAccess();
+    this.gutter = Objects.requireNonNull(gutter);
   }
 
   /*
@@ -134,21 +137,23 @@ final class Reads<K, V> {
         redisAnswers = false;
       }
     }
-    V value = entries.decode(bytes);
+    V value = redisAnswers ? entries.decode(bytes) : fromGutter(redisKey);
     if (reservation != null) {
-      if (value != null) {
+      if (value != null && redisAnswers) {
         near.fill(reservation, value, bytes, pttl);
       } else {
         near.cancel(reservation);
       }
     }
     if (value != null) {
-      touch(key, redisKey);
+      if (redisAnswers) {
+        touch(key, redisKey);
+      }
       if (stats) {
         statistics.recordHits(1);
         statistics.recordGetTimeNanos(System.nanoTime() - start);
       }
-      if (loader != null && readThrough.refreshesAhead()) {
+      if (redisAnswers && loader != null && readThrough.refreshesAhead()) {
         readThrough.maybeRefresh(key, redisKey, bytes, loader);
       }
       return value;
@@ -190,9 +195,13 @@ final class Reads<K, V> {
     }
     int misses = 0;
     for (int i = 0; i < n; i++) {
-      V value = entries.decode(found.get(i));
-      if (value != null && failures.trusts(redisKeys.get(i))) {
-        touch(keyList.get(i), redisKeys.get(i));
+      byte[] redisKey = redisKeys.get(i);
+      boolean trusted = redisAnswers && failures.trusts(redisKey);
+      V value = trusted ? entries.decode(found.get(i)) : fromGutter(redisKey);
+      if (value != null) {
+        if (trusted) {
+          touch(keyList.get(i), redisKey);
+        }
         result.put(keyList.get(i), value);
       } else {
         misses++;
@@ -223,6 +232,15 @@ final class Reads<K, V> {
       statistics.recordGetTimeNanos(System.nanoTime() - start);
     }
     return result;
+  }
+
+  /** The gutter's value of an entry Redis is not answering for, counted as an outage hit; or null. */
+  private V fromGutter(byte[] redisKey) {
+    V kept = gutter.get(redisKey);
+    if (kept != null) {
+      readPath.recordOutageHit();
+    }
+    return kept;
   }
 
   /** Puts into {@code result} the keys the near cache holds (each an access, as in get); returns the others. */
@@ -256,13 +274,13 @@ final class Reads<K, V> {
     }
     byte[] redisKey = entries.redisKey(key);
     if (!failures.trusts(redisKey)) {
-      return false;
+      return gutter.get(redisKey) != null;
     }
     try {
       return entries.decode(store.get(redisKey)) != null;
     } catch (RedisOperationException e) {
       failures.readFailed(e);
-      return false;
+      return gutter.get(redisKey) != null;
     }
   }
 

@@ -183,6 +183,7 @@ final class Removals<K, V> {
     if (near != null) {
       near.clear();
     }
+    mutations.clearGutter();
     store.deleteMatching(layout.namespacePattern());
   }
 }

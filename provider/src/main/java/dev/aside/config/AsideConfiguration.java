@@ -45,6 +45,11 @@ import javax.cache.configuration.MutableConfiguration;
  *   <li>{@link #getMaxValueBytes() maximum value size}: a larger value is refused with an
  *       {@code IllegalArgumentException} before anything is sent (a loaded one is returned, not
  *       cached). Default: 16 MiB.
+ *   <li>{@link #getOutageTtl() outage TTL}: while Redis is not answering for a key (breaker open, key
+ *       queued for invalidation), values the loader returns are kept in this JVM for this long and
+ *       served to later reads of the key (the gutter), up to {@link #getOutageMaxEntries() outage max
+ *       entries}; a read is then at most this far behind a write made elsewhere. {@code ZERO} is off.
+ *       Default: off (0, up to 10,000 entries).
  * </ul>
  *
  * <p>The fluent setters inherited from {@link MutableConfiguration} return the same instance typed
@@ -68,6 +73,8 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
   private long nearCacheMaxEntries;
   private Duration nearCacheLifetime = Duration.ofSeconds(30);
   private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
+  private Duration outageTtl = Duration.ZERO;
+  private long outageMaxEntries = 10_000;
 
   /** The default maximum size of one encoded value: 16 MiB. */
   public static final int DEFAULT_MAX_VALUE_BYTES = 16 << 20;
@@ -93,6 +100,8 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
       this.nearCacheMaxEntries = aside.nearCacheMaxEntries;
       this.nearCacheLifetime = aside.nearCacheLifetime;
       this.maxValueBytes = aside.maxValueBytes;
+      this.outageTtl = aside.outageTtl;
+      this.outageMaxEntries = aside.outageMaxEntries;
     }
   }
 
@@ -231,6 +240,29 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
     return this;
   }
 
+  /** How long a value loaded while Redis is not answering is served from this JVM; ZERO (default) is off. */
+  public Duration getOutageTtl() {
+    return outageTtl;
+  }
+
+  public AsideConfiguration<K, V> setOutageTtl(Duration outageTtl) {
+    this.outageTtl = nonNegative(outageTtl, "outageTtl");
+    return this;
+  }
+
+  /** The most values the gutter keeps in this JVM. Default 10,000. */
+  public long getOutageMaxEntries() {
+    return outageMaxEntries;
+  }
+
+  public AsideConfiguration<K, V> setOutageMaxEntries(long maxEntries) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("outageMaxEntries must be positive, was " + maxEntries);
+    }
+    this.outageMaxEntries = maxEntries;
+    return this;
+  }
+
   private static Duration nonNegative(Duration duration, String name) {
     Objects.requireNonNull(duration, name);
     if (duration.isNegative()) {
@@ -253,12 +285,14 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
         && writeFailures == other.writeFailures
         && maxValueBytes == other.maxValueBytes
         && nearCacheMaxEntries == other.nearCacheMaxEntries
-        && nearCacheLifetime.equals(other.nearCacheLifetime);
+        && nearCacheLifetime.equals(other.nearCacheLifetime)
+        && outageTtl.equals(other.outageTtl)
+        && outageMaxEntries == other.outageMaxEntries;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(super.hashCode(), deserializationAllowlist, coalescing, leaseTtl, leaseWait, ttlJitter,
-        negativeTtl, refreshAheadBeta, writeFailures, maxValueBytes, nearCacheMaxEntries, nearCacheLifetime);
+        negativeTtl, refreshAheadBeta, writeFailures, maxValueBytes, nearCacheMaxEntries, nearCacheLifetime, outageTtl, outageMaxEntries);
   }
 }

@@ -48,7 +48,8 @@ import javax.cache.integration.CacheWriter;
  * and {@code refresh-ahead-beta} (a number, {@code 0} for off); failure handling's
  * {@code write-failures} ({@code throw} or {@code log}) and {@code max-value-size} ({@code 512k},
  * {@code 16m} or bytes); the near cache's {@code near-cache-max-entries} ({@code 0} for off) and
- * {@code near-cache-lifetime}. See {@link AsideConfiguration}.
+ * {@code near-cache-lifetime}; the gutter's {@code outage-ttl} ({@code 0} for off) and
+ * {@code outage-max-entries}. See {@link AsideConfiguration}.
  */
 public final class CacheSettings {
   private static final String EXPIRY_FORMS = "expected eternal, created <duration>,"
@@ -87,7 +88,10 @@ public final class CacheSettings {
       Setting.of("near-cache-max-entries", (text, loader) -> (long) SettingValues.number(text, 0, 1e9),
           AsideConfiguration::setNearCacheMaxEntries),
       Setting.of("near-cache-lifetime", (text, loader) -> SettingValues.duration(text),
-          AsideConfiguration::setNearCacheLifetime));
+          AsideConfiguration::setNearCacheLifetime),
+      Setting.of("outage-ttl", (text, loader) -> SettingValues.durationOrZero(text), AsideConfiguration::setOutageTtl),
+      Setting.of("outage-max-entries", (text, loader) -> (long) SettingValues.number(text, 1, 1e9),
+          AsideConfiguration::setOutageMaxEntries));
 
   private static final CacheSettings EMPTY = new CacheSettings(Map.of());
 
