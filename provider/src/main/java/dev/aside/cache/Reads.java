@@ -123,7 +123,9 @@ final class Reads<K, V> {
     boolean redisAnswers = failures.trusts(redisKey);
     byte[] bytes = null;
     long pttl = 0;
+    V value = null;
     if (redisAnswers) {
+      Gutter.Ticket seed = gutter.isEnabled() ? gutter.startLoad() : null;
       try {
         if (reservation == null) {
           bytes = store.get(redisKey);
@@ -132,12 +134,22 @@ final class Reads<K, V> {
           bytes = read.value();
           pttl = read.pttl();
         }
+        value = entries.decode(bytes);
+        if (seed != null && value != null) {
+          gutter.keep(redisKey, seed, value);   // what Redis answered, for the next outage's first reads
+        }
       } catch (RedisOperationException e) {
         failures.readFailed(e);
         redisAnswers = false;
+      } finally {
+        if (seed != null) {
+          seed.close();
+        }
       }
     }
-    V value = redisAnswers ? entries.decode(bytes) : fromGutter(redisKey);
+    if (!redisAnswers) {
+      value = fromGutter(redisKey);
+    }
     if (reservation != null) {
       if (value != null && redisAnswers) {
         near.fill(reservation, value, bytes, pttl);

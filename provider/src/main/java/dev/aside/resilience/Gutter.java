@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Values loaded while Redis was not answering for their key, kept in this JVM for {@code outage-ttl} so an
  * outage costs the source one load per hot key per TTL, not one per read (the memcache paper's gutter).
+ * Values Redis answered while it was trusted are kept the same way (their read's start counts as the
+ * load's), so the first reads of an outage do not all reach the source at once.
  *
  * <p>The staleness bound: a value is served only while {@code now - loadStart < ttl}, the load's start
  * taken before the loader was called. A read therefore reflects every write that reached the source more

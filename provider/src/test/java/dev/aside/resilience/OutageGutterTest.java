@@ -155,6 +155,21 @@ class OutageGutterTest {
   }
 
   @Test
+  void aValueReadFromRedisBeforeTheOutageIsServedWithoutALoad() {
+    open(Duration.ofSeconds(30));
+    assertThat(cache.get(7)).isEqualTo(1L);   // loaded and filled
+    assertThat(cache.get(7)).isEqualTo(1L);   // read from Redis: kept in the gutter too
+    assertThat(cache.get(8)).isEqualTo(1L);
+    database.get(8).set(2);
+    cache.remove(8);                          // an own removal drops what Redis answered
+    server.kill();
+    readUntilOpen();
+    assertThat(cache.get(7)).isEqualTo(1L);
+    assertThat(loads(7)).as("loads of a key Redis answered just before the outage").isEqualTo(1);
+    assertThat(cache.get(8)).as("read after an own removal made before the outage").isEqualTo(2L);
+  }
+
+  @Test
   void anOwnWriteDuringTheOutageIsReadBackAtOnce() {
     open(Duration.ofSeconds(30));
     server.kill();
