@@ -122,9 +122,6 @@ final class OutageScenario implements Scenario {
     if (!(faultAt < recoverAt && recoverAt < duration)) {
       throw new UsageException("need --fault-at < --recover-at < --duration");
     }
-    if (faultAt < 3) {
-      throw new UsageException("need --fault-at of at least 3: the load rate before the fault is measured over 3 s");
-    }
     outageTtls = new ArrayList<>();
     for (String ttl : options.string("outage-ttl", "0,2").split(",")) {
       try {
@@ -140,8 +137,8 @@ final class OutageScenario implements Scenario {
   }
 
   /**
-   * One run per {@code --outage-ttl}, each on keys of its own; the JSON holds the last run's figures at the
-   * top (the gutter as configured) and every run's under {@code runs}.
+   * One run per {@code --outage-ttl}, each on keys of its own; the JSON holds the first run's figures at the
+   * top (by default the gutter off, as before the gutter existed) and every run's under {@code runs}.
    */
   @Override
   public Map<String, Object> run(Environment environment) throws Exception {
@@ -153,7 +150,7 @@ final class OutageScenario implements Scenario {
       environment.err().printf(Locale.ROOT, "--- outage-ttl %.1f s%s%n", ttl, ttl == 0 ? " (gutter off)" : "");
       runs.add(runOnce(environment, ttl));
     }
-    Map<String, Object> figures = new LinkedHashMap<>(runs.get(runs.size() - 1));
+    Map<String, Object> figures = new LinkedHashMap<>(runs.get(0));
     figures.put("runs", runs);
     environment.out().printf(Locale.ROOT, "%noutage-ttl (s)  loads/s before  during  ratio  stale during (bound)"
         + "  strictly stale  failed  stale after%n");
@@ -332,10 +329,11 @@ final class OutageScenario implements Scenario {
     double maxMs = latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6;
     double toHitRate = firstBackAt95 < 0 ? -1 : firstBackAt95 + 1 - recoverAt;
     double toClosed = (closedAt - backAt) / 1e9;
-    /* Load rates per second: before = the 3 s just before the fault (warm), during = the outage's whole seconds. */
+    /* Load rates per second: before = the (up to) 3 s just before the fault, during = the outage's whole seconds. */
     double loadsBefore = 0;
-    for (int s = (int) faultAt - 3; s < (int) faultAt; s++) {
-      loadsBefore += loadsPerSecond[s].sum() / 3.0;
+    int beforeSeconds = Math.max(1, Math.min(3, (int) faultAt));
+    for (int s = (int) faultAt - beforeSeconds; s < (int) faultAt; s++) {
+      loadsBefore += loadsPerSecond[Math.max(0, s)].sum() / (double) beforeSeconds;
     }
     double loadsDuring = 0;
     int outageSeconds = Math.max(1, (int) recoverAt - (int) faultAt);
