@@ -25,6 +25,7 @@ final class OutageLedger {
   private volatile long backAt = Long.MAX_VALUE;
   private final Map<Phase, LongAdder> failed = adders();
   private final Map<Phase, LongAdder> stale = adders();
+  private final Map<Phase, LongAdder> strictlyStale = adders();
   private final Map<Phase, LongAdder> reads = adders();
 
   /** Marks the start of the fault, on the {@link System#nanoTime()} clock. */
@@ -50,14 +51,33 @@ final class OutageLedger {
    * found nothing), {@code floor} the newest version whose invalidation had returned before it started.
    */
   Phase record(long returnedAt, Long seen, long floor) {
+    return record(returnedAt, seen, floor, floor);
+  }
+
+  /**
+   * {@link #record(long, Long, long)} with the outage's own floor: during the outage a read is stale only if
+   * older than {@code outageFloor}, the newest version committed more than {@code outage-ttl} before it
+   * started (the gutter's bound); {@link #strictlyStale} counts reads older than {@code floor} in every phase.
+   */
+  Phase record(long returnedAt, Long seen, long floor, long outageFloor) {
     Phase phase = phaseAt(returnedAt);
     reads.get(phase).increment();
     if (seen == null) {
       failed.get(phase).increment();
-    } else if (seen < floor) {
+      return phase;
+    }
+    if (seen < (phase == Phase.OUTAGE ? outageFloor : floor)) {
       stale.get(phase).increment();
     }
+    if (seen < floor) {
+      strictlyStale.get(phase).increment();
+    }
     return phase;
+  }
+
+  /** Reads older than the newest version committed before they started, whatever the phase's bound. */
+  long strictlyStale(Phase phase) {
+    return strictlyStale.get(phase).sum();
   }
 
   long reads(Phase phase) {

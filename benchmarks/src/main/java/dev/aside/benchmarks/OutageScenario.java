@@ -83,6 +83,7 @@ final class OutageScenario implements Scenario {
   private double faultAt;
   private double recoverAt;
   private double duration;
+  private List<Double> outageTtls;
 
   @Override
   public String name() {
@@ -104,7 +105,8 @@ final class OutageScenario implements Scenario {
         + "--loader-ms M    loader time (default 5)\n"
         + "--fault-at S     seconds until the fault (default 5)\n"
         + "--recover-at S   seconds until Redis may answer again (default 15)\n"
-        + "--duration S     total seconds (default 25)";
+        + "--duration S     total seconds (default 25)\n"
+        + "--outage-ttl L   comma-separated outage-ttl seconds, one run each; 0 is the gutter off (default 0,2)";
   }
 
   @Override
@@ -120,13 +122,50 @@ final class OutageScenario implements Scenario {
     if (!(faultAt < recoverAt && recoverAt < duration)) {
       throw new UsageException("need --fault-at < --recover-at < --duration");
     }
+    outageTtls = new ArrayList<>();
+    for (String ttl : options.string("outage-ttl", "0,2").split(",")) {
+      try {
+        double seconds = Double.parseDouble(ttl.trim().replaceFirst("s$", ""));
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+          throw new NumberFormatException();
+        }
+        outageTtls.add(seconds);
+      } catch (NumberFormatException e) {
+        throw new UsageException("--outage-ttl must list seconds (0 for off), was '" + ttl + "'");
+      }
+    }
   }
 
+  /**
+   * One run per {@code --outage-ttl}, each on keys of its own; the JSON holds the first run's figures at the
+   * top (by default the gutter off, as before the gutter existed) and every run's under {@code runs}.
+   */
   @Override
   public Map<String, Object> run(Environment environment) throws Exception {
     if (environment.server() == null) {
       throw new UsageException("outage stops Redis: run it without --uri so it starts its own");
     }
+    List<Map<String, Object>> runs = new ArrayList<>();
+    for (double ttl : outageTtls) {
+      environment.err().printf(Locale.ROOT, "--- outage-ttl %.1f s%s%n", ttl, ttl == 0 ? " (gutter off)" : "");
+      runs.add(runOnce(environment, ttl));
+    }
+    Map<String, Object> figures = new LinkedHashMap<>(runs.get(0));
+    figures.put("runs", runs);
+    environment.out().printf(Locale.ROOT, "%noutage-ttl (s)  loads/s before  during  ratio  stale during (bound)"
+        + "  strictly stale  failed  stale after%n");
+    for (Map<String, Object> run : runs) {
+      environment.out().printf(Locale.ROOT, "%14.1f  %14.0f  %6.0f  %5.2f  %21s  %14s  %6s  %11s%n",
+          ((Number) run.get("outage_ttl_ms")).doubleValue() / 1000, run.get("loads_per_s_before"),
+          run.get("loads_per_s_during_outage"), run.get("db_load_ratio_during_outage"),
+          run.get("stale_reads_during_outage"), run.get("strictly_stale_reads_during_outage"), run.get("failed_reads"),
+          run.get("stale_reads_after_recovery"));
+    }
+    return figures;
+  }
+
+  private Map<String, Object> runOnce(Environment environment, double outageTtl) throws Exception {
+    long ttlNanos = seconds(outageTtl);
     /* database: the source of truth; committed: per key, the newest version whose invalidation returned. */
     AtomicLongArray database = new AtomicLongArray(keys);
     AtomicLongArray committed = new AtomicLongArray(keys);
@@ -134,12 +173,14 @@ final class OutageScenario implements Scenario {
       database.set(k, 1);
       committed.set(k, 1);
     }
+    CommitLog commits = new CommitLog(keys, 1);
     LongAdder loads = new LongAdder();
-    URI uri = URI.create(environment.redisUri() + "?prefix=outage");
+    URI uri = URI.create(environment.redisUri() + "?prefix=outage-ttl" + Math.round(outageTtl * 1000));
     AsideCacheManager manager = manager(uri);
     AsideConfiguration<Integer, Long> config = new AsideConfiguration<>();
     config.setTypes(Integer.class, Long.class);
     config.setReadThrough(true);
+    config.setOutageTtl(java.time.Duration.ofNanos(ttlNanos));
     config.setCacheLoaderFactory((Factory<CacheLoader<Integer, Long>>) () -> new CacheLoader<>() {
       @Override
       public Long load(Integer key) {
@@ -185,7 +226,8 @@ final class OutageScenario implements Scenario {
           }
           long now = System.nanoTime();
           readsPerSecond[second(now - t0, seconds)].increment();
-          if (ledger.record(now, seen, floor) == Phase.OUTAGE) {
+          long outageFloor = ttlNanos == 0 ? floor : commits.floor(key, start - ttlNanos);
+          if (ledger.record(now, seen, floor, outageFloor) == Phase.OUTAGE) {
             outageLatencies.add(now - start);
           }
         }
@@ -199,6 +241,7 @@ final class OutageScenario implements Scenario {
           long version = database.incrementAndGet(key);
           cache.remove(key);
           committed.accumulateAndGet(key, version, Math::max);
+          commits.committed(key, version, System.nanoTime());
           sleep(ThreadLocalRandom.current().nextInt(5, 20));
         }
         return null;
@@ -257,6 +300,8 @@ final class OutageScenario implements Scenario {
     long replayed = manager.health().getReplayedInvalidations();
     long opens = manager.health().getCircuitOpens();
     long undecodable = aside.undecodableReads();
+    long outageHits = aside.readPathMetrics().getOutageHits();
+    long outageLoads = aside.readPathMetrics().getOutageLoads();
     manager.close();
     if (opens == 0) {
       throw new IllegalStateException("the circuit never opened: the fault did not reach the cache, so the run "
@@ -284,6 +329,18 @@ final class OutageScenario implements Scenario {
     double maxMs = latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6;
     double toHitRate = firstBackAt95 < 0 ? -1 : firstBackAt95 + 1 - recoverAt;
     double toClosed = (closedAt - backAt) / 1e9;
+    /* Load rates per second: before = the (up to) 3 s just before the fault, during = the outage's whole seconds. */
+    double loadsBefore = 0;
+    int beforeSeconds = Math.max(1, Math.min(3, (int) faultAt));
+    for (int s = (int) faultAt - beforeSeconds; s < (int) faultAt; s++) {
+      loadsBefore += loadsPerSecond[Math.max(0, s)].sum() / (double) beforeSeconds;
+    }
+    double loadsDuring = 0;
+    int outageSeconds = Math.max(1, (int) recoverAt - (int) faultAt);
+    for (int s = (int) faultAt; s < (int) faultAt + outageSeconds; s++) {
+      loadsDuring += loadsPerSecond[s].sum() / (double) outageSeconds;
+    }
+    double loadRatio = loadsBefore == 0 ? -1 : loadsDuring / loadsBefore;
 
     environment.out().printf("second  reads   hit-rate%n");
     for (int s = 0; s < seconds; s++) {
@@ -308,6 +365,12 @@ final class OutageScenario implements Scenario {
     environment.out().printf(Locale.ROOT, "stale reads before the fault / during   %d / %d%n",
         ledger.stale(Phase.BEFORE_FAULT), ledger.stale(Phase.OUTAGE));
     environment.out().printf(Locale.ROOT, "invalidations replayed                  %d%n", replayed);
+    environment.out().printf(Locale.ROOT, "outage-ttl (gutter; 0 is off)           %.1f s%n", outageTtl);
+    environment.out().printf(Locale.ROOT, "loads/s before / during the outage      %.0f / %.0f (ratio %.2f)%n", loadsBefore,
+        loadsDuring, loadRatio);
+    environment.out().printf(Locale.ROOT, "gutter hits / loads while failing open  %d / %d%n", outageHits, outageLoads);
+    environment.out().printf(Locale.ROOT, "reads during the outage older than the newest write committed before they"
+        + " began   %d%n", ledger.strictlyStale(Phase.OUTAGE));
 
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("scenario", name());
@@ -325,6 +388,13 @@ final class OutageScenario implements Scenario {
     figures.put("stale_keys_count_is_lower_bound", replayedFirst);
     figures.put("stale_reads_after_recovery", ledger.stale(Phase.AFTER_REDIS_ANSWERS));
     figures.put("stale_reads_during_outage", ledger.stale(Phase.OUTAGE));
+    figures.put("strictly_stale_reads_during_outage", ledger.strictlyStale(Phase.OUTAGE));
+    figures.put("outage_ttl_ms", Math.round(outageTtl * 1000));
+    figures.put("loads_per_s_before", Math.round(loadsBefore * 10) / 10.0);
+    figures.put("loads_per_s_during_outage", Math.round(loadsDuring * 10) / 10.0);
+    figures.put("db_load_ratio_during_outage", Math.round(loadRatio * 100) / 100.0);
+    figures.put("gutter_hits", outageHits);
+    figures.put("loads_while_failing_open", outageLoads);
     figures.put("stale_reads_before_fault", ledger.stale(Phase.BEFORE_FAULT));
     figures.put("reads_before_fault", ledger.reads(Phase.BEFORE_FAULT));
     figures.put("reads_during_outage", ledger.reads(Phase.OUTAGE));
@@ -339,6 +409,7 @@ final class OutageScenario implements Scenario {
     figures.put("fault_at_s", faultAt);
     figures.put("recover_at_s", recoverAt);
     figures.put("duration_s", duration);
+    figures.put("loads_per_second", Arrays.stream(loadsPerSecond).map(LongAdder::sum).toList());
     figures.put("hit_rate_per_second", Arrays.stream(hitRate).map(h -> Math.round(h * 1000) / 1000.0).boxed().toList());
     return figures;
   }

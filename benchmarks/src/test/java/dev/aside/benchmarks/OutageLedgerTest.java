@@ -49,4 +49,30 @@ class OutageLedgerTest {
     // Key 1 is not in Redis: nothing to serve. Key 3 holds a version not yet committed: not stale.
     assertThat(OutageLedger.staleKeys(inRedis, committed)).isEqualTo(1);
   }
+
+  @Test
+  void duringTheOutageAReadIsStaleOnlyBelowTheOutageFloorButStrictlyStaleBelowTheFloor() {
+    ledger.faultStarts(100);
+    ledger.record(150, 4L, 5, 4);   // within the gutter's bound: not stale, strictly stale
+    ledger.record(160, 3L, 5, 4);   // older than the bound allows: stale
+    ledger.redisAnswersAgain(200);
+    ledger.record(250, 4L, 5, 4);   // after recovery the strict floor applies
+
+    assertThat(ledger.stale(Phase.OUTAGE)).isEqualTo(1);
+    assertThat(ledger.strictlyStale(Phase.OUTAGE)).isEqualTo(2);
+    assertThat(ledger.stale(Phase.AFTER_REDIS_ANSWERS)).isEqualTo(1);
+  }
+
+  @Test
+  void theCommitLogGivesTheNewestVersionCommittedByAMoment() {
+    CommitLog log = new CommitLog(2, 1);
+    log.committed(0, 2, 100);
+    log.committed(0, 3, 200);
+
+    assertThat(log.floor(0, 99)).isEqualTo(1);
+    assertThat(log.floor(0, 100)).isEqualTo(2);
+    assertThat(log.floor(0, 199)).isEqualTo(2);
+    assertThat(log.floor(0, 500)).isEqualTo(3);
+    assertThat(log.floor(1, 500)).isEqualTo(1);
+  }
 }

@@ -81,9 +81,9 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     Arguments<K, V> arguments = new Arguments<>(config.getKeyType(), config.getValueType());
     Changes<K, V> changes = new Changes<>(p.entries(), p.expiry(), p.writer(), p.events());
     Mutations<K, V> mutations = new Mutations<>(name, openCheck, arguments, p.entries(), p.store(), p.expiry(),
-        p.writer(), p.failures(), p.readThrough(), p.near(), p.nearKeys(), config, p.statistics());
+        p.writer(), p.failures(), p.readThrough(), p.near(), p.nearKeys(), config, p.statistics(), p.gutter());
     this.reads = new Reads<>(openCheck, arguments, p.entries(), p.store(), p.near(), p.nearKeys(), p.failures(), config,
-        p.statistics(), p.readPath(), p.readThrough(), p.isReadThrough() ? p.loader() : null, p.expiry());
+        p.statistics(), p.readPath(), p.readThrough(), p.isReadThrough() ? p.loader() : null, p.expiry(), p.gutter());
     this.writes = new Writes<>(mutations, changes, arguments, p.entries(), p.store(), p.expiry(), p.events(),
         p.writer(), p.readThrough().cachesAbsence(), openCheck);
     this.removals = new Removals<>(mutations, changes, arguments, p.entries(), p.store(), p.layout(), p.near(),
@@ -351,6 +351,7 @@ public final class AsideCache<K, V> implements Cache<K, V> {
     if (parts.near() != null) {
       parts.near().close();
     }
+    parts.gutter().close();
     if (parts.loader() != null) {
       parts.loader().close();
     }

@@ -12,6 +12,7 @@ import dev.aside.near.NearKeys;
 import dev.aside.redis.KeyLayout;
 import dev.aside.redis.RedisStore;
 import dev.aside.resilience.FailurePolicy;
+import dev.aside.resilience.Gutter;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -25,11 +26,13 @@ import java.util.concurrent.Executor;
  * @param readThrough the read-through path, taken by misses with the cache's loader or a caller's
  * @param near the near cache; null when the cache has none
  * @param nearKeys the near-cache key mapping (used only with a near cache)
+ * @param gutter values loaded while Redis is not answering, served for outage-ttl (a disabled one when off)
  */
 public record CacheParts<K, V>(String name, AsideConfiguration<K, V> configuration, EntryCodec<K, V> entries,
     KeyLayout layout, RedisStore store, ExpiryTimes expiry, LoaderAdapter<K, V> loader, WriterAdapter<K, V> writer,
     EventDispatcher<K, V> events, CacheStatistics statistics, ReadPathMetrics readPath, ReadThrough<K, V> readThrough,
-    FailurePolicy failures, NearCache<Object, V> near, NearKeys<K> nearKeys, Executor executor) {
+    FailurePolicy failures, NearCache<Object, V> near, NearKeys<K> nearKeys, Executor executor,
+    Gutter gutter) {
   public CacheParts {
     Objects.requireNonNull(name);
     Objects.requireNonNull(configuration);
@@ -45,6 +48,7 @@ public record CacheParts<K, V>(String name, AsideConfiguration<K, V> configurati
     Objects.requireNonNull(failures);
     Objects.requireNonNull(nearKeys);
     Objects.requireNonNull(executor);
+    Objects.requireNonNull(gutter);
   }
 
   /** Whether misses go to the loader: the cache has one and is read-through. */

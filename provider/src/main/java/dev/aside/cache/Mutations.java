@@ -10,6 +10,7 @@ import dev.aside.near.NearKeys;
 import dev.aside.redis.RedisOperationException;
 import dev.aside.redis.RedisStore;
 import dev.aside.resilience.FailurePolicy;
+import dev.aside.resilience.Gutter;
 import java.util.Objects;
 import javax.cache.configuration.MutableConfiguration;
 
@@ -22,13 +23,14 @@ import javax.cache.configuration.MutableConfiguration;
  *  2. a value to write is encoded, and refused above max-value-size, before anything is sent (a
  *     loaded value that large is not cached);
  *  3. an operation whose writer call does not depend on the entry calls the writer (Operation.WriterCall);
- *  4. this JVM's near entry is dropped and the entry's lease voided (held by a read-through or
- *     per-call load, in any JVM), pipelined ahead of the write, so a fill racing with it is
- *     rejected instead of storing an older value;
+ *  4. this JVM's near entry and gutter value are dropped and the entry's lease voided (held by a
+ *     read-through or per-call load, in any JVM), pipelined ahead of the write, so a fill racing
+ *     with it is rejected instead of storing an older value;
  *  5. one Redis command when the operation has one and the expiry policy and writer allow it
  *     (Operation.Route), else read, decide, compare-and-set (CompareAndSet);
  *  6. a Redis failure goes to the failure policy: a write throws or is logged, a removal is queued;
- *  7. the near entry is dropped again whatever happened, so this JVM reads its own writes;
+ *  7. the near entry is dropped again whatever happened, so this JVM reads its own writes; so is
+ *     the gutter's value (also dropped in step 4);
  *  8. the statistics the spec counts for the operation (Operation.Counting).
  * </pre>
  * {@code invoke} skips step 4 (the compare-and-set voids the lease before it writes, and a
@@ -70,11 +72,12 @@ final class Mutations<K, V> {
   private final boolean voidsLeases;
   private final MutableConfiguration<K, V> configuration;
   private final CacheStatistics statistics;
+  private final Gutter gutter;
 
   Mutations(String cacheName, Runnable openCheck, Arguments<K, V> arguments, EntryCodec<K, V> entries,
       RedisStore store, ExpiryTimes expiry, WriterAdapter<K, V> writer, FailurePolicy failures,
       ReadThrough<K, V> readThrough, NearCache<Object, V> near, NearKeys<K> nearKeys,
-      MutableConfiguration<K, V> configuration, CacheStatistics statistics) {
+      MutableConfiguration<K, V> configuration, CacheStatistics statistics, Gutter gutter) {
     this.openCheck = Objects.requireNonNull(openCheck);
     this.arguments = Objects.requireNonNull(arguments);
     this.entries = Objects.requireNonNull(entries);
@@ -87,6 +90,7 @@ final class Mutations<K, V> {
     this.voidsLeases = readThrough.usesLeases();
     this.configuration = Objects.requireNonNull(configuration);
     this.statistics = Objects.requireNonNull(statistics);
+    this.gutter = Objects.requireNonNull(gutter);
     this.cas = new CompareAndSet(store, this::voidLease, cacheName);
   }
 
@@ -127,6 +131,7 @@ final class Mutations<K, V> {
     }
     if (operation != Operation.INVOKE) {
       nearInvalidate(key);
+      gutter.drop(redisKey);
       voidLease(redisKey);
     }
     Done<R> done;
@@ -147,6 +152,7 @@ final class Mutations<K, V> {
       done = Done.nothing();
     } finally {
       nearInvalidate(key);
+      gutter.drop(redisKey);
     }
     if (configuration.isStatisticsEnabled()) {
       operation.counting.record(statistics, done.found(), done.changed(), start);
@@ -209,6 +215,11 @@ final class Mutations<K, V> {
     }
   }
 
+  /** Forgets every value the gutter keeps (the cache was cleared). */
+  void clearGutter() {
+    gutter.clear();
+  }
+
   /** Drops this JVM's near entry, so it reads its own writes. */
   void nearInvalidate(K key) {
     if (near != null) {
@@ -220,6 +231,7 @@ final class Mutations<K, V> {
   EntryKey prepareWrite(K key) {
     nearInvalidate(key);
     EntryKey entryKey = entries.entryKey(key);
+    gutter.drop(entryKey.redisKey());
     voidLease(entryKey.redisKey());
     return entryKey;
   }

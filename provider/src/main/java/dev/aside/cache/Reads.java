@@ -13,6 +13,7 @@ import dev.aside.redis.EntryTtl;
 import dev.aside.redis.RedisOperationException;
 import dev.aside.redis.RedisStore;
 import dev.aside.resilience.FailurePolicy;
+import dev.aside.resilience.Gutter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,12 +42,13 @@ final class Reads<K, V> {
   private final LoaderAdapter<K, V> readThroughLoader;
   private final ExpiryTimes expiry;
   private final boolean touchesOnAccess;
+  private final Gutter gutter;
 
   /** @param readThroughLoader the cache's loader if misses go to it (a read-through cache), else null */
   Reads(Runnable openCheck, Arguments<K, V> arguments, EntryCodec<K, V> entries, RedisStore store,
       NearCache<Object, V> near, NearKeys<K> nearKeys, FailurePolicy failures, MutableConfiguration<K, V> configuration,
       CacheStatistics statistics, ReadPathMetrics readPath, ReadThrough<K, V> readThrough, LoaderAdapter<K, V> readThroughLoader,
-      ExpiryTimes expiry) {
+      ExpiryTimes expiry, Gutter gutter) {
     this.openCheck = Objects.requireNonNull(openCheck);
     this.arguments = Objects.requireNonNull(arguments);
     this.entries = Objects.requireNonNull(entries);
@@ -63,6 +65,7 @@ final class Reads<K, V> {
     this.readThroughLoader = readThroughLoader;
     this.expiry = Objects.requireNonNull(expiry);
     this.touchesOnAccess = expiry.touchesOnAccess();
+    this.gutter = Objects.requireNonNull(gutter);
   }
 
   /*
@@ -122,7 +125,9 @@ final class Reads<K, V> {
     boolean redisAnswers = failures.trusts(redisKey);
     byte[] bytes = null;
     long pttl = 0;
+    V value = null;
     if (redisAnswers) {
+      Gutter.Ticket seed = gutter.isEnabled() ? gutter.startLoad() : null;
       try {
         if (reservation == null) {
           bytes = store.get(redisKey);
@@ -131,26 +136,38 @@ final class Reads<K, V> {
           bytes = read.value();
           pttl = read.pttl();
         }
+        value = entries.decode(entryKey, bytes);
+        if (seed != null && value != null) {
+          gutter.keep(redisKey, seed, value);   // what Redis answered, for the next outage's first reads
+        }
       } catch (RedisOperationException e) {
         failures.readFailed(e);
         redisAnswers = false;
+      } finally {
+        if (seed != null) {
+          seed.close();
+        }
       }
     }
-    V value = entries.decode(entryKey, bytes);
+    if (!redisAnswers) {
+      value = fromGutter(redisKey);
+    }
     if (reservation != null) {
-      if (value != null) {
+      if (value != null && redisAnswers) {
         near.fill(reservation, value, entryKey.isHashed() ? ValueFormat.withoutKeyText(bytes) : bytes, pttl);
       } else {
         near.cancel(reservation);
       }
     }
     if (value != null) {
-      touch(key, redisKey);
+      if (redisAnswers) {
+        touch(key, redisKey);
+      }
       if (stats) {
         statistics.recordHits(1);
         statistics.recordGetTimeNanos(System.nanoTime() - start);
       }
-      if (loader != null && readThrough.refreshesAhead()) {
+      if (redisAnswers && loader != null && readThrough.refreshesAhead()) {
         readThrough.maybeRefresh(key, entryKey, bytes, loader);
       }
       return value;
@@ -194,9 +211,13 @@ final class Reads<K, V> {
     }
     int misses = 0;
     for (int i = 0; i < n; i++) {
-      V value = entries.decode(entryKeys.get(i), found.get(i));
-      if (value != null && failures.trusts(redisKeys.get(i))) {
-        touch(keyList.get(i), redisKeys.get(i));
+      byte[] redisKey = redisKeys.get(i);
+      boolean trusted = redisAnswers && failures.trusts(redisKey);
+      V value = trusted ? entries.decode(entryKeys.get(i), found.get(i)) : fromGutter(redisKey);
+      if (value != null) {
+        if (trusted) {
+          touch(keyList.get(i), redisKey);
+        }
         result.put(keyList.get(i), value);
       } else {
         misses++;
@@ -229,6 +250,15 @@ final class Reads<K, V> {
     return result;
   }
 
+  /** The gutter's value of an entry Redis is not answering for, counted as an outage hit; or null. */
+  private V fromGutter(byte[] redisKey) {
+    V kept = gutter.get(redisKey);
+    if (kept != null) {
+      readPath.recordOutageHit();
+    }
+    return kept;
+  }
+
   /** Puts into {@code result} the keys the near cache holds (each an access, as in get); returns the others. */
   private List<K> nearHits(Set<? extends K> keySet, Map<K, V> result) {
     List<K> others = new ArrayList<>(keySet.size());
@@ -259,14 +289,15 @@ final class Reads<K, V> {
       return true;
     }
     EntryKey entryKey = entries.entryKey(key);
-    if (!failures.trusts(entryKey.redisKey())) {
-      return false;
+    byte[] redisKey = entryKey.redisKey();
+    if (!failures.trusts(redisKey)) {
+      return gutter.get(redisKey) != null;
     }
     try {
       return entries.decode(entryKey, store.get(entryKey.redisKey())) != null;
     } catch (RedisOperationException e) {
       failures.readFailed(e);
-      return false;
+      return gutter.get(redisKey) != null;
     }
   }
 

@@ -207,6 +207,7 @@ final class Removals<K, V> {
     if (near != null) {
       near.clear();
     }
+    mutations.clearGutter();
     store.deleteMatching(layout.namespacePattern());
   }
 }

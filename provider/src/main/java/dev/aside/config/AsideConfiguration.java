@@ -53,6 +53,11 @@ import javax.cache.configuration.MutableConfiguration;
  *       ({@code <prefix>:<cache>:v<version>:{<key>}}), so a deployment that changes the shape of a
  *       cached class moves to fresh keys at once, and during a rolling update the old and new
  *       deployments never read each other's values. Default: none (the unversioned layout).
+ *   <li>{@link #getOutageTtl() outage TTL}: while Redis is not answering for a key (breaker open, key
+ *       queued for invalidation), values the loader returns are kept in this JVM for this long and
+ *       served to later reads of the key (the gutter), up to {@link #getOutageMaxEntries() outage max
+ *       entries}; a read is then at most this far behind a write made elsewhere. {@code ZERO} is off.
+ *       Default: off (0, up to 10,000 entries).
  * </ul>
  *
  * <p>The fluent setters inherited from {@link MutableConfiguration} return the same instance typed
@@ -78,6 +83,8 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
   private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
   private String version = "";
   private long nearCacheMaxBytes;
+  private Duration outageTtl = Duration.ZERO;
+  private long outageMaxEntries = 10_000;
 
   /** The default maximum size of one encoded value: 16 MiB. */
   public static final int DEFAULT_MAX_VALUE_BYTES = 16 << 20;
@@ -105,6 +112,8 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
       this.maxValueBytes = aside.maxValueBytes;
       this.version = aside.version;
       this.nearCacheMaxBytes = aside.nearCacheMaxBytes;
+      this.outageTtl = aside.outageTtl;
+      this.outageMaxEntries = aside.outageMaxEntries;
     }
   }
 
@@ -282,6 +291,29 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
     return nearCacheMaxEntries > 0 || nearCacheMaxBytes > 0;
   }
 
+  /** How long a value loaded while Redis is not answering is served from this JVM; ZERO (default) is off. */
+  public Duration getOutageTtl() {
+    return outageTtl;
+  }
+
+  public AsideConfiguration<K, V> setOutageTtl(Duration outageTtl) {
+    this.outageTtl = nonNegative(outageTtl, "outageTtl");
+    return this;
+  }
+
+  /** The most values the gutter keeps in this JVM. Default 10,000. */
+  public long getOutageMaxEntries() {
+    return outageMaxEntries;
+  }
+
+  public AsideConfiguration<K, V> setOutageMaxEntries(long maxEntries) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("outageMaxEntries must be positive, was " + maxEntries);
+    }
+    this.outageMaxEntries = maxEntries;
+    return this;
+  }
+
   private static Duration nonNegative(Duration duration, String name) {
     Objects.requireNonNull(duration, name);
     if (duration.isNegative()) {
@@ -306,13 +338,15 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
         && nearCacheMaxEntries == other.nearCacheMaxEntries
         && nearCacheLifetime.equals(other.nearCacheLifetime)
         && version.equals(other.version)
-        && nearCacheMaxBytes == other.nearCacheMaxBytes;
+        && nearCacheMaxBytes == other.nearCacheMaxBytes
+        && outageTtl.equals(other.outageTtl)
+        && outageMaxEntries == other.outageMaxEntries;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(super.hashCode(), deserializationAllowlist, coalescing, leaseTtl, leaseWait, ttlJitter,
         negativeTtl, refreshAheadBeta, writeFailures, maxValueBytes, nearCacheMaxEntries, nearCacheLifetime,
-        version, nearCacheMaxBytes);
+        version, nearCacheMaxBytes, outageTtl, outageMaxEntries);
   }
 }

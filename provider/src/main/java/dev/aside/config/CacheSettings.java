@@ -50,7 +50,8 @@ import javax.cache.integration.CacheWriter;
  * {@code 16m} or bytes); the near cache's {@code near-cache-max-entries} ({@code 0} for off) and
  * {@code near-cache-lifetime} and {@code near-cache-max-bytes} ({@code 64m}, {@code 1g}, {@code 0} for 5% of
  * the heap); the key namespace's {@code version} ({@code 2}, {@code 2026-12}; letters, digits,
- * {@code . _ -}). See {@link AsideConfiguration}.
+ * {@code . _ -}); the gutter's {@code outage-ttl} ({@code 0} for off) and
+ * {@code outage-max-entries}. See {@link AsideConfiguration}.
  */
 public final class CacheSettings {
   private static final String EXPIRY_FORMS = "expected eternal, created <duration>,"
@@ -92,7 +93,10 @@ public final class CacheSettings {
           AsideConfiguration::setNearCacheLifetime),
       Setting.of("version", (text, loader) -> SettingValues.version(text), AsideConfiguration::setVersion),
       Setting.of("near-cache-max-bytes", (text, loader) -> SettingValues.byteCount(text),
-          AsideConfiguration::setNearCacheMaxBytes));
+          AsideConfiguration::setNearCacheMaxBytes),
+      Setting.of("outage-ttl", (text, loader) -> SettingValues.durationOrZero(text), AsideConfiguration::setOutageTtl),
+      Setting.of("outage-max-entries", (text, loader) -> (long) SettingValues.number(text, 1, 1e9),
+          AsideConfiguration::setOutageMaxEntries));
 
   private static final CacheSettings EMPTY = new CacheSettings(Map.of());
 

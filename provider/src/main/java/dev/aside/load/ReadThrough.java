@@ -12,6 +12,7 @@ import dev.aside.redis.RedisStore.CasAction;
 import dev.aside.redis.RedisOperationException;
 import dev.aside.redis.RedisStore.LeaseReply;
 import dev.aside.redis.EntryTtl;
+import dev.aside.resilience.Gutter;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
@@ -39,7 +40,10 @@ import org.slf4j.LoggerFactory;
  *     token is still the lease. A null from the loader stores a tombstone if negative caching is on.
  *  4. Lease held elsewhere: wait with bounded back-off polling for that JVM's fill; past the lease
  *     wait, load on our own and answer without caching (a lease whose holder died expires by itself).
- *  5. Refresh-ahead (optional, needs leases): a hit close to expiry may, with XFetch's
+ *  5. Fail open: when Redis is failing or not trusted for the key, the flight answers from the gutter
+ *     if it keeps the key (outage-ttl), else calls the loader and keeps the value there (see
+ *     {@link Gutter}); nothing is stored in Redis.
+ *  6. Refresh-ahead (optional, needs leases): a hit close to expiry may, with XFetch's
  *     probability, start a coalesced background refresh under the lease; the reader never waits.
  * </pre>
  *
@@ -73,6 +77,7 @@ public final class ReadThrough<K, V> {
   private final EntryTtl negativeTtl;
   private final double refreshBeta;
   private final MaxValueSize maxValueSize;
+  private final Gutter gutter;
   private final ConcurrentMap<ByteBuffer, Flight<V>> flights = new ConcurrentHashMap<>();
 
   /** The read-path settings of one cache. */
@@ -86,7 +91,7 @@ public final class ReadThrough<K, V> {
    */
   public ReadThrough(RedisStore store, ValueCodec<V> values, MaxValueSize maxValueSize,
       BiFunction<EntryKey, byte[], V> decode, ExpiryTimes expiry, BiConsumer<K, V> onCreated, ReadPathMetrics metrics,
-      Executor executor, Settings settings) {
+      Executor executor, Gutter gutter, Settings settings) {
     this.store = Objects.requireNonNull(store);
     this.values = Objects.requireNonNull(values);
     this.decode = Objects.requireNonNull(decode);
@@ -101,6 +106,7 @@ public final class ReadThrough<K, V> {
     this.negativeTtl = negativeMillis > 0 ? EntryTtl.ofMillis(negativeMillis) : EntryTtl.EXPIRED;
     this.refreshBeta = settings.refreshAheadBeta();
     this.maxValueSize = Objects.requireNonNull(maxValueSize);
+    this.gutter = Objects.requireNonNull(gutter);
   }
 
   /** Whether writes must void leases (the cache calls {@link RedisStore#voidLeaseAsync} first). */
@@ -122,12 +128,12 @@ public final class ReadThrough<K, V> {
    * Answers a miss of {@code key} with {@code loader} (the cache's, or a caller's per-call loader):
    * joins this JVM's open flight for the key, or runs one. A flight is per key, not per loader, so
    * concurrent misses share one load whichever loader each brought. When Redis is failing or not
-   * trusted for this key ({@code redisAnswers} false), the flight calls the loader and caches
-   * nothing; concurrent misses still share that call.
+   * trusted for this key ({@code redisAnswers} false), the flight fails open: it answers from the
+   * gutter or calls the loader, and stores nothing in Redis; concurrent misses still share that call.
    */
   public V load(K key, EntryKey entryKey, boolean redisAnswers, LoaderAdapter<K, V> loader) {
     if (!coalescing) {
-      return redisAnswers ? fly(key, entryKey, new Flight<>(() -> {}), loader) : callLoader(key, loader);
+      return redisAnswers ? fly(key, entryKey, new Flight<>(() -> {}), loader) : failOpen(key, entryKey, loader);
     }
     ByteBuffer id = ByteBuffer.wrap(entryKey.redisKey());
     while (true) {
@@ -135,7 +141,7 @@ public final class ReadThrough<K, V> {
       Flight<V> running = flights.putIfAbsent(id, flight);
       if (running == null) {
         try {
-          V value = redisAnswers ? fly(key, entryKey, flight, loader) : callLoader(key, loader);
+          V value = redisAnswers ? fly(key, entryKey, flight, loader) : failOpen(key, entryKey, loader);
           flight.complete(value);
           return value;
         } catch (RuntimeException e) {
@@ -176,7 +182,7 @@ public final class ReadThrough<K, V> {
         reply = store.leaseOrGet(entryKey.redisKey(), token, leaseTtl);
       } catch (RedisOperationException e) {
         metrics.recordFailedRead();
-        return callLoader(key, loader);   // Redis is failing: answer from the source, cache nothing
+        return failOpen(key, entryKey, loader);   // Redis is failing: the gutter or the source answers
       }
       switch (reply.state()) {
         case FOUND -> {
@@ -364,6 +370,21 @@ public final class ReadThrough<K, V> {
     int loadMillis = (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStartNanos));
     long expiresAt = ttl.isFinite() ? System.currentTimeMillis() + ttl.millis() : 0;
     return ValueFormat.stamped(ValueFormat.withLoadInfo(bytes, loadMillis, expiresAt), entryKey);
+  }
+
+  /** Redis is not answering for this key: the gutter's value if it keeps one, else a load that it keeps. */
+  private V failOpen(K key, EntryKey entryKey, LoaderAdapter<K, V> loader) {
+    V kept = gutter.get(entryKey.redisKey());
+    if (kept != null) {
+      metrics.recordOutageHit();
+      return kept;
+    }
+    metrics.recordOutageLoad();
+    try (Gutter.Ticket ticket = gutter.startLoad()) {
+      V value = callLoader(key, loader);
+      gutter.keep(entryKey.redisKey(), ticket, value);
+      return value;
+    }
   }
 
   private V callLoader(K key, LoaderAdapter<K, V> loader) {

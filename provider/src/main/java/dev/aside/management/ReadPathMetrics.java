@@ -1,6 +1,7 @@
 package dev.aside.management;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /** Per-cache counters of the read-through path, beyond the JCache statistics. */
 public final class ReadPathMetrics implements ReadPathMetricsMXBean {
@@ -14,6 +15,39 @@ public final class ReadPathMetrics implements ReadPathMetricsMXBean {
   private final LongAdder undecodableReads = new LongAdder();
   private final LongAdder failedReads = new LongAdder();
   private final LongAdder failedWrites = new LongAdder();
+  private final LongAdder outageHits = new LongAdder();
+  private final LongAdder outageLoads = new LongAdder();
+  private volatile LongSupplier outageEntries = () -> 0;
+
+  /** A read answered from the gutter while Redis was not answering for its key. */
+  public void recordOutageHit() {
+    outageHits.increment();
+  }
+
+  /** A loader call made while Redis was not answering for its key (failing open). */
+  public void recordOutageLoad() {
+    outageLoads.increment();
+  }
+
+  /** Where {@link #getOutageEntries} comes from: the cache's gutter. */
+  public void measureOutageEntries(LongSupplier entries) {
+    this.outageEntries = java.util.Objects.requireNonNull(entries);
+  }
+
+  @Override
+  public long getOutageHits() {
+    return outageHits.sum();
+  }
+
+  @Override
+  public long getOutageLoads() {
+    return outageLoads.sum();
+  }
+
+  @Override
+  public long getOutageEntries() {
+    return outageEntries.getAsLong();
+  }
 
   public void recordFailedRead() {
     failedReads.increment();
@@ -111,6 +145,7 @@ public final class ReadPathMetrics implements ReadPathMetricsMXBean {
         + getCrossJvmWaits() + ", leaseTimeouts=" + getLeaseTimeouts() + ", negativeHits=" + getNegativeHits()
         + ", earlyRefreshes=" + getEarlyRefreshes() + ", staleFillsRejected=" + getStaleFillsRejected()
         + ", undecodableReads=" + getUndecodableReads() + ", failedReads=" + getFailedReads() + ", failedWrites="
-        + getFailedWrites() + "]";
+        + getFailedWrites() + ", outageHits=" + getOutageHits() + ", outageLoads=" + getOutageLoads() + ", outageEntries="
+        + getOutageEntries() + "]";
   }
 }

@@ -31,4 +31,13 @@ public interface ReadPathMetricsMXBean {
 
   /** Writes and removals that Redis failed; their keys were queued for invalidation. */
   long getFailedWrites();
+
+  /** Reads answered from the gutter ({@code outage-ttl}) while Redis was not answering for their key. */
+  long getOutageHits();
+
+  /** Loader calls made while Redis was not answering for their key (failing open). */
+  long getOutageLoads();
+
+  /** Values the gutter holds now. */
+  long getOutageEntries();
 }

@@ -89,7 +89,7 @@ public final class AsideCacheManager implements CacheManager {
       return thread;
     });
     this.factory = new CacheFactory(this, redactedUri, settings, configFile, classLoader, store, invalidations,
-        this::invalidationFeed, executor);
+        this::invalidationFeed, executor, health);
     if (connections.isConnected()) {
       log.info("Aside cache manager connected to {}", settings.redacted());
     } else {

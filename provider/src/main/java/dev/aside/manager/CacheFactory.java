@@ -26,7 +26,9 @@ import dev.aside.near.NearKeys;
 import dev.aside.redis.KeyLayout;
 import dev.aside.redis.RedisStore;
 import dev.aside.resilience.FailurePolicy;
+import dev.aside.resilience.Gutter;
 import dev.aside.resilience.InvalidationQueue;
+import dev.aside.resilience.RedisHealth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -44,7 +46,7 @@ import javax.cache.integration.CacheWriter;
  *  configuration (the caller's, then the configuration file's settings for the cache)
  *  → codecs (keys, values, the deserialization allowlist, max-value-size) and key layout (with the version)
  *  → expiry (the policy, jittered) → loader and writer, each wrapped once
- *  → events, statistics, failure policy → read-through → near cache
+ *  → events, statistics, failure policy → the gutter for outages → read-through → near cache
  *  → the cache, which composes these parts into its operations
  * </pre>
  */
@@ -58,6 +60,7 @@ final class CacheFactory {
   private final InvalidationQueue invalidations;
   private final Supplier<InvalidationFeed> invalidationFeed;
   private final Executor executor;
+  private final RedisHealth health;
 
   /**
    * @param managerUri the manager's URI, redacted, as MBean names show it
@@ -66,7 +69,7 @@ final class CacheFactory {
    */
   CacheFactory(CacheManager manager, String managerUri, ConnectionSettings settings, ConfigFile configFile,
       ClassLoader classLoader, RedisStore store, InvalidationQueue invalidations,
-      Supplier<InvalidationFeed> invalidationFeed, Executor executor) {
+      Supplier<InvalidationFeed> invalidationFeed, Executor executor, RedisHealth health) {
     this.manager = Objects.requireNonNull(manager);
     this.managerUri = Objects.requireNonNull(managerUri);
     this.settings = Objects.requireNonNull(settings);
@@ -76,6 +79,7 @@ final class CacheFactory {
     this.invalidations = Objects.requireNonNull(invalidations);
     this.invalidationFeed = Objects.requireNonNull(invalidationFeed);
     this.executor = Objects.requireNonNull(executor);
+    this.health = Objects.requireNonNull(health);
   }
 
   /** A new cache named {@code cacheName}; {@code onClose} runs when it closes. */
@@ -114,9 +118,10 @@ final class CacheFactory {
     CacheStatistics statistics = new CacheStatistics();
     FailurePolicy failures = new FailurePolicy(cacheName, layout.namespace(), config.getWriteFailures(), invalidations,
         readPath);
+    Gutter gutter = gutter(config, readPath);
     // Built for every cache: misses take it with the cache's loader (read-through) or a caller's (get(key, loader)).
     ReadThrough<K, V> readThrough = new ReadThrough<>(store, values, maxValueSize,
-        entries::decode, expiry, events::created, readPath, executor, new ReadThrough.Settings(config.isCoalescing(),
+        entries::decode, expiry, events::created, readPath, executor, gutter, new ReadThrough.Settings(config.isCoalescing(),
             config.getLeaseTtl(), config.getLeaseWait(), config.getNegativeTtl(), config.getRefreshAheadBeta()));
 
     NearKeys<K> nearKeys = new NearKeys<>(config.getKeyType(), keys, layout);
@@ -124,7 +129,19 @@ final class CacheFactory {
         : new NearCache<>(nearSettings(config), invalidationFeed.get(), layout.namespace(), nearKeys::ofRedisKey,
             config.isStoreByValue());
     return new CacheParts<>(cacheName, config, entries, layout, store, expiry, loader, writer, events, statistics,
-        readPath, readThrough, failures, near, nearKeys, executor);
+        readPath, readThrough, failures, near, nearKeys, executor, gutter);
+  }
+
+  /** The cache's gutter for outages (off unless outage-ttl is set), emptied each time Redis is trusted again. */
+  private Gutter gutter(AsideConfiguration<?, ?> config, ReadPathMetrics readPath) {
+    if (config.getOutageTtl().isZero()) {
+      return Gutter.disabled();
+    }
+    Gutter gutter = new Gutter(config.getOutageTtl(), config.getOutageMaxEntries(),
+        com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+    gutter.detachOnClose(health.whenTrustedAgain(gutter::clear));
+    readPath.measureOutageEntries(gutter::size);
+    return gutter;
   }
 
   /** The near cache's bounds: the configured count (0 for none) and bytes (0 for 5% of the maximum heap). */

@@ -4,6 +4,7 @@ import dev.aside.redis.KeyLayout;
 import dev.aside.redis.RedisStore;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +27,7 @@ public final class RedisHealth implements ResilienceMetricsMXBean, AutoCloseable
   private final InvalidationQueue queue;
   private final String redacted;
   private final ScheduledExecutorService scheduler;
+  private final List<Runnable> whenTrusted = new CopyOnWriteArrayList<>();
 
   public RedisHealth(RedisStore store, CircuitBreaker breaker, InvalidationQueue queue, String redactedUri) {
     this.store = Objects.requireNonNull(store);
@@ -53,12 +55,26 @@ public final class RedisHealth implements ResilienceMetricsMXBean, AutoCloseable
     }
   }
 
+  /**
+   * Runs {@code action} each time Redis is trusted again: after the breaker closed, or after queued
+   * invalidations were replayed while it stayed closed. Returns what unregisters it.
+   */
+  public Runnable whenTrustedAgain(Runnable action) {
+    whenTrusted.add(Objects.requireNonNull(action));
+    return () -> whenTrusted.remove(action);
+  }
+
+  private void trusted() {
+    whenTrusted.forEach(Runnable::run);
+  }
+
   private void tick() {
     try {
       if (breaker.startProbe()) {
         probe();
       } else if (breaker.state() == CircuitBreaker.State.CLOSED && !queue.isEmpty()) {
         replay();
+        trusted();
       }
     } catch (RuntimeException e) {
       log.debug("Replaying invalidations failed; will retry: {}", e.toString());
@@ -71,6 +87,7 @@ public final class RedisHealth implements ResilienceMetricsMXBean, AutoCloseable
       store.ping();
       replay();
       breaker.probeSucceeded();
+      trusted();
       log.info("Redis at {} answers again: {} queued invalidations replayed, circuit breaker closed", redacted,
           queue.replayed() - replayedBefore);
     } catch (RuntimeException e) {
