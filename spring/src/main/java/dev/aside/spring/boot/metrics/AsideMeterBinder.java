@@ -97,6 +97,13 @@ public final class AsideMeterBinder implements MeterBinder {
         .description("Redis commands of this cache that failed").tags(tags).tag("operation", "read").register(registry);
     FunctionCounter.builder("aside.cache.redis.failures", readPath, ReadPathMetrics::getFailedWrites)
         .description("Redis commands of this cache that failed").tags(tags).tag("operation", "write").register(registry);
+    FunctionCounter.builder("aside.cache.outage.hits", readPath, ReadPathMetrics::getOutageHits)
+        .description("Reads answered from the outage gutter while Redis was not answering").tags(tags)
+        .register(registry);
+    FunctionCounter.builder("aside.cache.outage.loads", readPath, ReadPathMetrics::getOutageLoads)
+        .description("Loader calls while failing open").tags(tags).register(registry);
+    Gauge.builder("aside.cache.outage.size", readPath, ReadPathMetrics::getOutageEntries)
+        .description("Values the outage gutter holds").tags(tags).register(registry);
     NearCacheMetrics near = cache.aside().nearCacheMetrics();
     if (near != null) {
       FunctionCounter.builder("aside.near.gets", near, NearCacheMetrics::getHits)
@@ -106,6 +113,14 @@ public final class AsideMeterBinder implements MeterBinder {
       counters(registry, tags, near, NEAR_CACHE);
       Gauge.builder("aside.near.size", near, NearCacheMetrics::getSize)
           .description("Entries in the near cache").tags(tags).register(registry);
+      Gauge.builder("aside.near.weighted.size", near, NearCacheMetrics::getWeightedSize).baseUnit("bytes")
+          .description("What the near cache's entries weigh").tags(tags).register(registry);
+      Gauge.builder("aside.near.max.bytes", near, NearCacheMetrics::getMaxBytes).baseUnit("bytes")
+          .description("The near cache's byte bound").tags(tags).register(registry);
+      FunctionCounter.builder("aside.near.evicted.bytes", near, NearCacheMetrics::getEvictedBytes).baseUnit("bytes")
+          .description("Bytes evicted from the near cache by its bounds").tags(tags).register(registry);
+      FunctionCounter.builder("aside.near.too.large", near, NearCacheMetrics::getTooLargeNotKept)
+          .description("Values not kept in the near cache: above 1/16 of its byte bound").tags(tags).register(registry);
       Gauge.builder("aside.near.live", near, n -> n.isLive() ? 1 : 0)
           .description("1 while the near cache is fed invalidations, else 0 (it then serves nothing)")
           .tags(tags).register(registry);

@@ -81,6 +81,9 @@ class AsideMeterBinderTest {
     assertThat(registry.get("aside.redis.circuit").tags("cacheManager", "shop", "state", "open").gauge().value())
         .isEqualTo(0);
     assertThat(registry.get("aside.invalidations.pending").tag("cacheManager", "shop").gauge().value()).isZero();
+    assertThat(registry.get("aside.near.weighted.size").tags("cache", "products").gauge().value())
+        .as("the near cache holds product 1, so it weighs something").isPositive();
+    assertThat(registry.get("aside.cache.outage.hits").tags("cache", "products").functionCounter().count()).isZero();
     assertThat(asideMeters(registry)).allSatisfy(meter -> assertThat(meter.getId().getTags())
         .extracting(Tag::getValue).noneMatch(value -> value.contains("/") || value.contains(dir.toString())));
   }
