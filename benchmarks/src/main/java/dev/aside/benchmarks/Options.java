@@ -4,14 +4,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The options of one command line, {@code --name value} or {@code --name=value}, read by name.
+ *
+ * <p>A flag ({@link #FLAGS}) takes no value: {@code --cluster} alone, or {@code --cluster=true|false}.
  *
  * <p>Every getter marks its option as read; {@link Main} rejects the options nobody read, so a
  * misspelt option fails instead of being silently ignored.
  */
 public final class Options {
+  /** The options that take no value. */
+  static final Set<String> FLAGS = Set.of("cluster");
+
   private final Map<String, String> values = new LinkedHashMap<>();
   private final List<String> read = new ArrayList<>();
 
@@ -31,6 +37,9 @@ public final class Options {
       if (eq > 0) {
         name = arg.substring(2, eq);
         value = arg.substring(eq + 1);
+      } else if (FLAGS.contains(arg.substring(2))) {
+        name = arg.substring(2);
+        value = "true";
       } else {
         if (i + 1 >= args.size()) {
           throw new UsageException("option --" + arg.substring(2) + " needs a value");
@@ -83,6 +92,15 @@ public final class Options {
     } catch (NumberFormatException e) {
       throw new UsageException("option --" + name + " must be a number, was '" + text + "'");
     }
+  }
+
+  /** Whether the flag was given ({@code --name} or {@code --name=true}); false when absent or {@code =false}. */
+  public boolean flag(String name) {
+    String text = string(name, "false");
+    if (!text.equals("true") && !text.equals("false")) {
+      throw new UsageException("option --" + name + " takes no value (or =true, =false), was '" + text + "'");
+    }
+    return Boolean.parseBoolean(text);
   }
 
   /** Whether the option was given at all (does not mark it as read). */

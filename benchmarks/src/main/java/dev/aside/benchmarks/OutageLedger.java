@@ -23,6 +23,9 @@ final class OutageLedger {
 
   private volatile long faultAt = Long.MAX_VALUE;
   private volatile long backAt = Long.MAX_VALUE;
+  private volatile long closedAt = Long.MAX_VALUE;
+  private final LongAdder staleAfterClosed = new LongAdder();
+  private final LongAdder beyondBoundAfter = new LongAdder();
   private final Map<Phase, LongAdder> failed = adders();
   private final Map<Phase, LongAdder> stale = adders();
   private final Map<Phase, LongAdder> strictlyStale = adders();
@@ -36,6 +39,11 @@ final class OutageLedger {
   /** Marks the moment from which Redis may answer again, on the {@link System#nanoTime()} clock. */
   void redisAnswersAgain(long nanoTime) {
     backAt = nanoTime;
+  }
+
+  /** Marks the moment the reading JVM's circuit was seen closed again (it trusts Redis from then on). */
+  void circuitClosed(long nanoTime) {
+    closedAt = nanoTime;
   }
 
   /** The phase of a read that returned at {@code nanoTime}. */
@@ -60,7 +68,25 @@ final class OutageLedger {
    * started (the gutter's bound); {@link #strictlyStale} counts reads older than {@code floor} in every phase.
    */
   Phase record(long returnedAt, Long seen, long floor, long outageFloor) {
+    return record(Long.MIN_VALUE, returnedAt, seen, floor, outageFloor);
+  }
+
+  /**
+   * {@link #record(long, Long, long, long)} knowing when the read began: after Redis answered again, a read that
+   * began once the circuit was closed is also counted in {@link #staleAfterCircuitClosed} if older than
+   * {@code floor}, and any read in {@link #beyondBoundAfterRecovery} if older than {@code outageFloor} (until
+   * the circuit closes, the reading JVM still serves the gutter, within its bound).
+   */
+  Phase record(long startedAt, long returnedAt, Long seen, long floor, long outageFloor) {
     Phase phase = phaseAt(returnedAt);
+    if (phase == Phase.AFTER_REDIS_ANSWERS && seen != null) {
+      if (startedAt - closedAt >= 0 && seen < floor) {
+        staleAfterClosed.increment();
+      }
+      if (seen < outageFloor) {
+        beyondBoundAfter.increment();
+      }
+    }
     reads.get(phase).increment();
     if (seen == null) {
       failed.get(phase).increment();
@@ -73,6 +99,16 @@ final class OutageLedger {
       strictlyStale.get(phase).increment();
     }
     return phase;
+  }
+
+  /** Reads begun after the circuit closed again, older than the newest version committed before they began. */
+  long staleAfterCircuitClosed() {
+    return staleAfterClosed.sum();
+  }
+
+  /** Reads returned after Redis answered again that are older than the gutter's bound allows. */
+  long beyondBoundAfterRecovery() {
+    return beyondBoundAfter.sum();
   }
 
   /** Reads older than the newest version committed before they started, whatever the phase's bound. */

@@ -44,8 +44,22 @@ import javax.cache.integration.CacheLoader;
  * replay the first manager completed before that read is reported too: the count is then a lower bound.
  * Reads are counted once each by {@link OutageLedger}; the run fails if the circuit never opened or
  * never closed again.
+ *
+ * <p>Every key is read once before the clock starts, so the load before the fault is the steady state (one
+ * load per write) rather than the cache filling. One run per {@code --outage-ttl} (the gutter; by default off,
+ * then {@link #RECOMMENDED_TTL}), each reporting the load rates before and during the outage and their
+ * ratio, the peak second, and stale reads under the gutter's bound. {@code --outage-max-loads} caps loader
+ * calls in flight while failing open (refused loads count as failed reads); {@code --foreign-writers} adds
+ * writers of another cache manager, whose invalidations this one never hears of during the outage, so that
+ * the gutter's staleness bound is exercised.
  */
 final class OutageScenario implements Scenario {
+  /**
+   * The {@code outage-ttl} the README recommends for this workload, in seconds: at most twice the load of
+   * before during a long outage needs {@code outage-ttl >= active keys / loads per second before}, here
+   * 1,000 keys / ~80 loads/s (one per write of the writer).
+   */
+  static final String RECOMMENDED_TTL = "12.5";
 
   /** How Redis goes away and comes back. */
   enum Fault {
@@ -84,6 +98,8 @@ final class OutageScenario implements Scenario {
   private double recoverAt;
   private double duration;
   private List<Double> outageTtls;
+  private int outageMaxLoads;
+  private int foreignWriters;
 
   @Override
   public String name() {
@@ -106,7 +122,11 @@ final class OutageScenario implements Scenario {
         + "--fault-at S     seconds until the fault (default 5)\n"
         + "--recover-at S   seconds until Redis may answer again (default 15)\n"
         + "--duration S     total seconds (default 25)\n"
-        + "--outage-ttl L   comma-separated outage-ttl seconds, one run each; 0 is the gutter off (default 0,2)";
+        + "--outage-ttl L   comma-separated outage-ttl seconds, one run each; 0 is the gutter off (default 0,"
+        + RECOMMENDED_TTL + ": the README's rule for at most twice the load, 1,000 active keys / 80 loads/s)\n"
+        + "--outage-max-loads N  the manager's outageMaxLoads in every run (default 0: no cap)\n"
+        + "--foreign-writers N   writer threads of another cache manager (another JVM: its invalidations do not\n"
+        + "                 reach this one during the outage), each updating a key every 5-20 ms (default 0)";
   }
 
   @Override
@@ -122,8 +142,10 @@ final class OutageScenario implements Scenario {
     if (!(faultAt < recoverAt && recoverAt < duration)) {
       throw new UsageException("need --fault-at < --recover-at < --duration");
     }
+    outageMaxLoads = options.integer("outage-max-loads", 0, 0);
+    foreignWriters = options.integer("foreign-writers", 0, 0);
     outageTtls = new ArrayList<>();
-    for (String ttl : options.string("outage-ttl", "0,2").split(",")) {
+    for (String ttl : options.string("outage-ttl", "0," + RECOMMENDED_TTL).split(",")) {
       try {
         double seconds = Double.parseDouble(ttl.trim().replaceFirst("s$", ""));
         if (!(seconds >= 0) || Double.isInfinite(seconds)) {
@@ -152,13 +174,14 @@ final class OutageScenario implements Scenario {
     }
     Map<String, Object> figures = new LinkedHashMap<>(runs.get(0));
     figures.put("runs", runs);
-    environment.out().printf(Locale.ROOT, "%noutage-ttl (s)  loads/s before  during  ratio  stale during (bound)"
-        + "  strictly stale  failed  stale after%n");
+    environment.out().printf(Locale.ROOT, "%noutage-ttl (s)  loads/s before  during  peak  ratio  stale during (bound)"
+        + "  strictly stale  failed  refused  stale after%n");
     for (Map<String, Object> run : runs) {
-      environment.out().printf(Locale.ROOT, "%14.1f  %14.0f  %6.0f  %5.2f  %21s  %14s  %6s  %11s%n",
+      environment.out().printf(Locale.ROOT, "%14.1f  %14.0f  %6.0f  %4s  %5.2f  %21s  %14s  %6s  %7s  %11s%n",
           ((Number) run.get("outage_ttl_ms")).doubleValue() / 1000, run.get("loads_per_s_before"),
-          run.get("loads_per_s_during_outage"), run.get("db_load_ratio_during_outage"),
-          run.get("stale_reads_during_outage"), run.get("strictly_stale_reads_during_outage"), run.get("failed_reads"),
+          run.get("loads_per_s_during_outage"), run.get("peak_loads_per_s_during_outage"),
+          run.get("db_load_ratio_during_outage"), run.get("stale_reads_during_outage"),
+          run.get("strictly_stale_reads_during_outage"), run.get("failed_reads"), run.get("loads_refused"),
           run.get("stale_reads_after_recovery"));
     }
     return figures;
@@ -176,7 +199,7 @@ final class OutageScenario implements Scenario {
     CommitLog commits = new CommitLog(keys, 1);
     LongAdder loads = new LongAdder();
     URI uri = URI.create(environment.redisUri() + "?prefix=outage-ttl" + Math.round(outageTtl * 1000));
-    AsideCacheManager manager = manager(uri);
+    AsideCacheManager manager = manager(outageMaxLoads == 0 ? uri : URI.create(uri + "&outageMaxLoads=" + outageMaxLoads));
     AsideConfiguration<Integer, Long> config = new AsideConfiguration<>();
     config.setTypes(Integer.class, Long.class);
     config.setReadThrough(true);
@@ -202,15 +225,20 @@ final class OutageScenario implements Scenario {
     /* A pause keeps connections open, so an observer connected now reads first when Redis continues. */
     Observer observer = fault == Fault.PAUSE ? new Observer(uri) : null;
     Zipf zipf = new Zipf(keys, 1.0);
+    /* Another JVM's writes: a cache manager of its own, whose invalidations this one never hears of during the outage. */
+    AsideCacheManager foreignManager = foreignWriters == 0 ? null : manager(uri);
+    Cache<Integer, Long> foreignCache = foreignManager == null ? null : foreignManager.createCache("rows", plain());
+    warmUp(cache);
 
     int seconds = (int) Math.ceil(duration);
     LongAdder[] readsPerSecond = adders(seconds);
     LongAdder[] loadsPerSecond = adders(seconds);
     OutageLedger ledger = new OutageLedger();
     List<Long> outageLatencies = Collections.synchronizedList(new ArrayList<>());
+    long loadsAtStart = loads.sum();
     long t0 = System.nanoTime();
     long end = t0 + seconds(duration);
-    ExecutorService pool = Executors.newFixedThreadPool(threads + writers + 1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads + writers + foreignWriters + 1);
     List<Future<?>> work = new ArrayList<>();
     for (int r = 0; r < threads; r++) {
       work.add(pool.submit(() -> {
@@ -227,19 +255,20 @@ final class OutageScenario implements Scenario {
           long now = System.nanoTime();
           readsPerSecond[second(now - t0, seconds)].increment();
           long outageFloor = ttlNanos == 0 ? floor : commits.floor(key, start - ttlNanos);
-          if (ledger.record(now, seen, floor, outageFloor) == Phase.OUTAGE) {
+          if (ledger.record(start, now, seen, floor, outageFloor) == Phase.OUTAGE) {
             outageLatencies.add(now - start);
           }
         }
         return null;
       }));
     }
-    for (int w = 0; w < writers; w++) {
+    for (int w = 0; w < writers + foreignWriters; w++) {
+      Cache<Integer, Long> through = w < writers ? cache : foreignCache;
       work.add(pool.submit(() -> {
         while (System.nanoTime() < end) {
           int key = zipf.next();
           long version = database.incrementAndGet(key);
-          cache.remove(key);
+          removeQuietly(through, key);
           committed.accumulateAndGet(key, version, Math::max);
           commits.committed(key, version, System.nanoTime());
           sleep(ThreadLocalRandom.current().nextInt(5, 20));
@@ -248,7 +277,7 @@ final class OutageScenario implements Scenario {
       }));
     }
     work.add(pool.submit(() -> {
-      long previous = 0;
+      long previous = loadsAtStart;
       while (System.nanoTime() < end) {
         sleep(100);
         long total = loads.sum();
@@ -287,6 +316,7 @@ final class OutageScenario implements Scenario {
     while (System.nanoTime() < end) {
       if (manager.health().getCircuitState().equals("CLOSED")) {
         closedAt = System.nanoTime();
+        ledger.circuitClosed(closedAt);
         environment.err().printf(Locale.ROOT, "t=%.1fs: circuit closed again%n", elapsed(t0));
         break;
       }
@@ -302,7 +332,11 @@ final class OutageScenario implements Scenario {
     long undecodable = aside.undecodableReads();
     long outageHits = aside.readPathMetrics().getOutageHits();
     long outageLoads = aside.readPathMetrics().getOutageLoads();
+    long refused = aside.readPathMetrics().getOutageLoadsRefused();
     manager.close();
+    if (foreignManager != null) {
+      foreignManager.close();
+    }
     if (opens == 0) {
       throw new IllegalStateException("the circuit never opened: the fault did not reach the cache, so the run "
           + "tested nothing");
@@ -341,6 +375,10 @@ final class OutageScenario implements Scenario {
       loadsDuring += loadsPerSecond[s].sum() / (double) outageSeconds;
     }
     double loadRatio = loadsBefore == 0 ? -1 : loadsDuring / loadsBefore;
+    long peakDuring = 0;
+    for (int s = (int) faultAt; s < (int) faultAt + outageSeconds; s++) {
+      peakDuring = Math.max(peakDuring, loadsPerSecond[s].sum());
+    }
 
     environment.out().printf("second  reads   hit-rate%n");
     for (int s = 0; s < seconds; s++) {
@@ -362,13 +400,17 @@ final class OutageScenario implements Scenario {
         "   <- what a client without replay would serve" + (replayedFirst ? " (lower bound: replay began first)" : ""));
     environment.out().printf(Locale.ROOT, "stale reads after Redis answered        %d%n",
         ledger.stale(Phase.AFTER_REDIS_ANSWERS));
+    environment.out().printf(Locale.ROOT, "  of them begun after the circuit closed %d; beyond the gutter's bound %d%n",
+        ledger.staleAfterCircuitClosed(), ledger.beyondBoundAfterRecovery());
     environment.out().printf(Locale.ROOT, "stale reads before the fault / during   %d / %d%n",
         ledger.stale(Phase.BEFORE_FAULT), ledger.stale(Phase.OUTAGE));
     environment.out().printf(Locale.ROOT, "invalidations replayed                  %d%n", replayed);
     environment.out().printf(Locale.ROOT, "outage-ttl (gutter; 0 is off)           %.1f s%n", outageTtl);
     environment.out().printf(Locale.ROOT, "loads/s before / during the outage      %.0f / %.0f (ratio %.2f)%n", loadsBefore,
         loadsDuring, loadRatio);
+    environment.out().printf(Locale.ROOT, "peak loads in one second of the outage   %d%n", peakDuring);
     environment.out().printf(Locale.ROOT, "gutter hits / loads while failing open  %d / %d%n", outageHits, outageLoads);
+    environment.out().printf(Locale.ROOT, "outageMaxLoads / loads refused          %d / %d%n", outageMaxLoads, refused);
     environment.out().printf(Locale.ROOT, "reads during the outage older than the newest write committed before they"
         + " began   %d%n", ledger.strictlyStale(Phase.OUTAGE));
 
@@ -387,12 +429,17 @@ final class OutageScenario implements Scenario {
     figures.put("stale_keys_in_redis_at_recovery", staleKeys);
     figures.put("stale_keys_count_is_lower_bound", replayedFirst);
     figures.put("stale_reads_after_recovery", ledger.stale(Phase.AFTER_REDIS_ANSWERS));
+    figures.put("stale_reads_after_circuit_closed", ledger.staleAfterCircuitClosed());
+    figures.put("stale_reads_after_recovery_beyond_outage_ttl", ledger.beyondBoundAfterRecovery());
     figures.put("stale_reads_during_outage", ledger.stale(Phase.OUTAGE));
     figures.put("strictly_stale_reads_during_outage", ledger.strictlyStale(Phase.OUTAGE));
     figures.put("outage_ttl_ms", Math.round(outageTtl * 1000));
     figures.put("loads_per_s_before", Math.round(loadsBefore * 10) / 10.0);
     figures.put("loads_per_s_during_outage", Math.round(loadsDuring * 10) / 10.0);
     figures.put("db_load_ratio_during_outage", Math.round(loadRatio * 100) / 100.0);
+    figures.put("peak_loads_per_s_during_outage", peakDuring);
+    figures.put("outage_max_loads", outageMaxLoads);
+    figures.put("loads_refused", refused);
     figures.put("gutter_hits", outageHits);
     figures.put("loads_while_failing_open", outageLoads);
     figures.put("stale_reads_before_fault", ledger.stale(Phase.BEFORE_FAULT));
@@ -404,6 +451,7 @@ final class OutageScenario implements Scenario {
     figures.put("undecodable_reads", undecodable);
     figures.put("threads", threads);
     figures.put("writers", writers);
+    figures.put("foreign_writers", foreignWriters);
     figures.put("keys", keys);
     figures.put("loader_ms", loaderMillis);
     figures.put("fault_at_s", faultAt);
@@ -412,6 +460,40 @@ final class OutageScenario implements Scenario {
     figures.put("loads_per_second", Arrays.stream(loadsPerSecond).map(LongAdder::sum).toList());
     figures.put("hit_rate_per_second", Arrays.stream(hitRate).map(h -> Math.round(h * 1000) / 1000.0).boxed().toList());
     return figures;
+  }
+
+  /** Reads every key once before the clock starts, so the figures before the fault are the steady state, not the fill. */
+  private void warmUp(Cache<Integer, Long> cache) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<?>> reads = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int first = t;
+      reads.add(pool.submit(() -> {
+        for (int k = first; k < keys; k += threads) {
+          cache.get(k);
+        }
+        return null;
+      }));
+    }
+    for (Future<?> read : reads) {
+      read.get();
+    }
+    pool.shutdown();
+  }
+
+  /** A removal by a writer: a failure (the foreign manager's breaker is open) is queued there, as designed. */
+  private static void removeQuietly(Cache<Integer, Long> cache, int key) {
+    try {
+      cache.remove(key);
+    } catch (RuntimeException e) {
+      // removals are queued and never thrown; nothing to do
+    }
+  }
+
+  private static AsideConfiguration<Integer, Long> plain() {
+    AsideConfiguration<Integer, Long> config = new AsideConfiguration<>();
+    config.setTypes(Integer.class, Long.class);
+    return config;
   }
 
   private static AsideCacheManager manager(URI uri) {

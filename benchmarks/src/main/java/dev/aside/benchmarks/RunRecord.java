@@ -79,14 +79,28 @@ final class RunRecord {
 
   /**
    * {@code <scenario>.json}, or with the options given, e.g. {@code stampede_processes-1_threads-200.json};
-   * {@code --uri} and {@code --results-dir} are not part of the name, other characters become {@code +}.
+   * {@code --uri} and {@code --results-dir} are not part of the name, other characters become {@code +}. A flag
+   * is its name alone ({@code throughput_cluster.json}); a {@code redis-cluster://} {@code --uri} names the
+   * file as {@code --cluster} does, so that a cluster run never takes the name of a standalone one.
    */
   static String fileName(String scenario, List<String> options) {
     StringBuilder name = new StringBuilder(scenario);
+    boolean clusterNamed = false;
+    boolean clusterUri = false;
     for (String[] option : pairs(options)) {
-      if (!NOT_IN_NAME.contains(option[0])) {
+      if (option[0].equals("uri")) {
+        clusterUri = ClusterUri.isCluster(option[1]);
+      } else if (Options.FLAGS.contains(option[0])) {
+        if (option[1].equals("true")) {
+          name.append('_').append(option[0]);
+          clusterNamed |= option[0].equals("cluster");
+        }
+      } else if (!NOT_IN_NAME.contains(option[0])) {
         name.append('_').append(option[0]).append('-').append(option[1]);
       }
+    }
+    if (clusterUri && !clusterNamed) {
+      name.append("_cluster");
     }
     return name.toString().replaceAll("[^A-Za-z0-9._-]", "+") + ".json";
   }
@@ -112,7 +126,9 @@ final class RunRecord {
   static String command(String scenario, List<String> options) {
     List<String> line = new ArrayList<>(List.of("java", "-jar", "benchmarks/target/benchmarks.jar", scenario));
     for (String[] option : pairs(options)) {
-      if (!option[0].equals("uri")) {
+      if (Options.FLAGS.contains(option[0])) {
+        line.add(option[1].equals("true") ? "--" + option[0] : "--" + option[0] + "=" + option[1]);
+      } else if (!option[0].equals("uri")) {
         line.add("--" + option[0]);
         line.add(option[1]);
       }
@@ -120,7 +136,10 @@ final class RunRecord {
     return String.join(" ", line);
   }
 
-  /** The options as name and value, from {@code --name value} or {@code --name=value} (already validated). */
+  /**
+   * The options as name and value, from {@code --name value}, {@code --name=value} or a flag's {@code --name}
+   * (value {@code true}); already validated.
+   */
   private static List<String[]> pairs(List<String> options) {
     List<String[]> pairs = new ArrayList<>();
     for (int i = 0; i < options.size(); i++) {
@@ -128,6 +147,8 @@ final class RunRecord {
       int eq = arg.indexOf('=');
       if (eq > 0) {
         pairs.add(new String[] {arg.substring(0, eq), arg.substring(eq + 1)});
+      } else if (Options.FLAGS.contains(arg)) {
+        pairs.add(new String[] {arg, "true"});
       } else {
         pairs.add(new String[] {arg, i + 1 < options.size() ? options.get(++i) : ""});
       }
@@ -145,8 +166,10 @@ final class RunRecord {
     }
   }
 
+  /** The server version, of the first seed node for a cluster. */
   private static String redisVersion(String redisUri) {
-    RedisClient client = RedisClient.create(redisUri);
+    RedisClient client = ClusterUri.isCluster(redisUri) ? RedisClient.create(ClusterUri.parse(redisUri).firstNode())
+        : RedisClient.create(redisUri);
     try (StatefulRedisConnection<String, String> connection = client.connect()) {
       return connection.sync().info("server").lines()
           .filter(line -> line.startsWith("redis_version:"))

@@ -1,5 +1,6 @@
 package dev.aside.benchmarks;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
@@ -7,8 +8,15 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.async.RedisKeyAsyncCommands;
+import io.lettuce.core.api.async.RedisStringAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import java.io.PrintStream;
@@ -43,6 +51,8 @@ import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.MutableEntry;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
+import org.redisson.config.BaseConfig;
+import org.redisson.config.ClusterServersConfig;
 import org.redisson.config.Config;
 import org.redisson.config.SingleServerConfig;
 import org.redisson.jcache.configuration.RedissonConfiguration;
@@ -51,6 +61,10 @@ import org.redisson.jcache.configuration.RedissonConfiguration;
  * Throughput of Aside against raw Lettuce, Redisson's JCache and Caffeine's JCache, all driven by the
  * same threads doing the same operations: {@code get} (always a hit), {@code put}, {@code getAll} of
  * 100 keys and {@code invoke} of an increment processor.
+ *
+ * <p>On a Redis Cluster ({@code --cluster}, or a {@code redis-cluster://} {@code --uri}) raw Lettuce is its
+ * {@code RedisClusterClient}, whose MGET splits the keys by slot, and Redisson runs with
+ * {@code useClusterServers()}; Caffeine stays local.
  *
  * <p>Raw Lettuce is the floor Aside builds on, connected exactly as Aside connects (one shared
  * connection, {@code ByteArrayCodec}, the async API awaited by each calling thread, the same client
@@ -95,6 +109,7 @@ public final class ThroughputScenario implements Scenario {
   private List<String> systems;
   private List<Op> ops;
   private double loadAtStart;
+  private boolean onCluster;
 
   /* The data every system works on, made once so each system sees the same keys and values. */
   private String[] keys;
@@ -152,7 +167,13 @@ public final class ThroughputScenario implements Scenario {
   }
 
   @Override
+  public boolean runsOnCluster() {
+    return true;
+  }
+
+  @Override
   public Map<String, Object> run(Environment env) throws Exception {
+    onCluster = env.onCluster();
     loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     makeData();
     Map<String, Supplier<Subject>> factories = Map.of(
@@ -231,8 +252,8 @@ public final class ThroughputScenario implements Scenario {
       medians.put(system, m);
     });
 
-    out.printf(Locale.ROOT, "Throughput: %d threads, %d rounds x %s s (warm-up %s s), %d keys, %d-byte values%n",
-        threads, rounds, trim(seconds), trim(warmup), keyCount, VALUE_LENGTH);
+    out.printf(Locale.ROOT, "Throughput%s: %d threads, %d rounds x %s s (warm-up %s s), %d keys, %d-byte values%n",
+        onCluster ? " on a Redis Cluster" : "", threads, rounds, trim(seconds), trim(warmup), keyCount, VALUE_LENGTH);
     out.println("median ops/s (getAll: calls of " + BATCH + " keys/s); spread = (max - min) / median over rounds;");
     out.println("aside/x = median of the per-round ratios [lowest-highest round]");
     out.printf(Locale.ROOT, "%-12s", "op");
@@ -276,6 +297,7 @@ public final class ThroughputScenario implements Scenario {
     }
     medians.forEach((system, perOp) -> perOp.forEach(
         (op, median) -> figures.put(system + "_" + op.json + "_ops", Math.round(median))));
+    figures.put("cluster", onCluster);
     figures.put("threads", threads);
     figures.put("rounds", rounds);
     figures.put("seconds", seconds);
@@ -602,8 +624,15 @@ public final class ThroughputScenario implements Scenario {
     }
 
     private static Config redissonConfig(String redisUri) {
-      URI uri = URI.create(redisUri);
       Config config = new Config();
+      if (ClusterUri.isCluster(redisUri)) {
+        ClusterUri cluster = ClusterUri.parse(redisUri);
+        ClusterServersConfig servers = config.useClusterServers()
+            .addNodeAddress(cluster.redissonAddresses().toArray(new String[0]));
+        credentials(servers, cluster.username(), cluster.password());
+        return config;
+      }
+      URI uri = URI.create(redisUri);
       SingleServerConfig server = config.useSingleServer()
           .setAddress(uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort()));
       String userInfo = uri.getUserInfo();
@@ -624,6 +653,15 @@ public final class ThroughputScenario implements Scenario {
       }
       return config;
     }
+
+    private static void credentials(BaseConfig<?> servers, String username, String password) {
+      if (username != null) {
+        servers.setUsername(username);
+      }
+      if (password != null) {
+        servers.setPassword(password);
+      }
+    }
   }
 
   /**
@@ -633,20 +671,63 @@ public final class ThroughputScenario implements Scenario {
    */
   static final class LettuceSubject implements Subject {
     private static final String NAMESPACE = "bench:lettuce:";
+    /* On a cluster, both refreshes on, as Aside's defaults have them. */
+    private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(30);
 
     private final ClientResources resources;
-    private final RedisClient client;
-    private final StatefulRedisConnection<byte[], byte[]> connection;
-    private final RedisAsyncCommands<byte[], byte[]> redis;
+    private final AbstractRedisClient client;
+    private final StatefulConnection<byte[], byte[]> connection;
+    /* One async API object seen through two of its interfaces; on a cluster, its MGET and UNLINK split by slot. */
+    private final RedisStringAsyncCommands<byte[], byte[]> redis;
+    private final RedisKeyAsyncCommands<byte[], byte[]> redisKeys;
     private final List<byte[]> written = new ArrayList<>();
 
     LettuceSubject(String redisUri) {
       resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
-      RedisURI uri = RedisURI.create(redisUri);
-      uri.setTimeout(CONNECT_TIMEOUT);
-      client = RedisClient.create(resources, uri);
-      client.setOptions(ClientOptions.builder()
-          .autoReconnect(true)
+      if (ClusterUri.isCluster(redisUri)) {
+        List<RedisURI> seeds = ClusterUri.parse(redisUri).lettuceSeeds();
+        seeds.forEach(seed -> seed.setTimeout(CONNECT_TIMEOUT));
+        RedisClusterClient cluster = RedisClusterClient.create(resources, seeds);
+        cluster.setOptions(aside(ClusterClientOptions.builder())
+            .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                .enablePeriodicRefresh(TOPOLOGY_REFRESH)
+                .enableAllAdaptiveRefreshTriggers()
+                .build())
+            .build());
+        StatefulRedisClusterConnection<byte[], byte[]> clusterConnection = cluster.connect(ByteArrayCodec.INSTANCE);
+        connectToEveryMaster(clusterConnection);
+        client = cluster;
+        connection = clusterConnection;
+        redis = clusterConnection.async();
+        redisKeys = clusterConnection.async();
+      } else {
+        RedisURI uri = RedisURI.create(redisUri);
+        uri.setTimeout(CONNECT_TIMEOUT);
+        RedisClient standalone = RedisClient.create(resources, uri);
+        standalone.setOptions(aside(ClientOptions.builder()).build());
+        StatefulRedisConnection<byte[], byte[]> standaloneConnection = standalone.connect(ByteArrayCodec.INSTANCE);
+        client = standalone;
+        connection = standaloneConnection;
+        redis = standaloneConnection.async();
+        redisKeys = standaloneConnection.async();
+      }
+    }
+
+    /**
+     * Opens the connection to every master now, as Aside's manager does: Lettuce opens a node's connection on
+     * its first command, and with commands rejected while disconnected, the commands sent meanwhile would fail.
+     */
+    private static void connectToEveryMaster(StatefulRedisClusterConnection<byte[], byte[]> connection) {
+      for (RedisClusterNode node : connection.getPartitions()) {
+        if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+          retry(() -> connection.getConnection(node.getNodeId()).sync().ping());
+        }
+      }
+    }
+
+    /** Aside's client options on a standalone or a cluster client's builder. */
+    private static <B extends ClientOptions.Builder> B aside(B builder) {
+      builder.autoReconnect(true)
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
           .requestQueueSize(100_000)
           .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
@@ -654,10 +735,8 @@ public final class ThroughputScenario implements Scenario {
               .connectTimeout(CONNECT_TIMEOUT)
               .keepAlive(true)
               .tcpNoDelay(true)
-              .build())
-          .build());
-      connection = client.connect(ByteArrayCodec.INSTANCE);
-      redis = connection.async();
+              .build());
+      return builder;
     }
 
     @Override
@@ -738,7 +817,7 @@ public final class ThroughputScenario implements Scenario {
       try {
         for (int from = 0; from < written.size(); from += 500) {
           List<byte[]> chunk = written.subList(from, Math.min(written.size(), from + 500));
-          await(redis.unlink(chunk.toArray(new byte[0][])));
+          await(redisKeys.unlink(chunk.toArray(new byte[0][])));
         }
       } catch (RuntimeException e) {
         // best effort: a private redis-server takes its data with it anyway
@@ -759,13 +838,19 @@ public final class ThroughputScenario implements Scenario {
     });
   }
 
-  /** Runs a set-up step, trying again if it fails, and returns its result. */
+  /** Runs a set-up step, trying again after a pause (100 ms, then 200 ms, ...) if it fails, and returns its result. */
   static <T> T retry(Supplier<T> step) {
     for (int attempt = 1; ; attempt++) {
       try {
         return step.get();
       } catch (RuntimeException e) {
         if (attempt == FILL_ATTEMPTS) {
+          throw e;
+        }
+        try {
+          Thread.sleep(100L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
           throw e;
         }
       }

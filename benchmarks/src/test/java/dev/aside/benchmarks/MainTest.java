@@ -104,6 +104,42 @@ class MainTest {
   }
 
   @Test
+  @Timeout(120)
+  void throughputRunsOnAPrivateClusterWithLettucesAndRedissonsClusterClients() throws Exception {
+    int code = run("throughput", "--cluster", "--systems", "lettuce,redisson", "--ops", "get,getall",
+        "--seconds", "0.2", "--warmup", "0.2", "--rounds", "1", "--threads", "2", "--results-dir", results.toString());
+
+    JsonNode json = lastLine(code);
+    assertThat(json.path("cluster").asBoolean()).isTrue();
+    for (String system : List.of("lettuce", "redisson")) {
+      for (String op : List.of("get", "getall")) {
+        assertThat(json.path(system + "_" + op + "_ops").asLong()).as(system + " " + op).isPositive();
+      }
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("started a private Redis Cluster: 3 nodes, 3 masters");
+    JsonNode record = new ObjectMapper().readTree(Files.readString(
+        results.resolve("throughput_cluster_systems-lettuce+redisson_ops-get+getall_seconds-0.2_warmup-0.2_rounds-1"
+            + "_threads-2.json")));
+    assertThat(record.path("redis").asText()).matches("\\d+\\.\\d+\\.\\d+");
+    assertThat(record.path("command").asText()).startsWith("java -jar benchmarks/target/benchmarks.jar throughput "
+        + "--cluster --systems");
+  }
+
+  @Test
+  void aClusterIsOnlyForTheScenariosThatRunOnOne() {
+    assertThat(run("outage", "--cluster")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("outage does not run on a Redis Cluster");
+    assertThat(run("near", "--uri", "redis-cluster://127.0.0.1:1,127.0.0.1:2")).isEqualTo(2);
+    assertThat(run("throughput", "--cluster", "--uri", "redis://127.0.0.1:1")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--cluster with a standalone --uri");
+    assertThat(run("failover", "--uri", "redis-cluster://:s3cret@127.0.0.1:1")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("failover starts the cluster it runs on")
+        .doesNotContain("s3cret");
+    assertThat(run("throughput", "--cluster=maybe")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--cluster takes no value");
+  }
+
+  @Test
   void unknownScenarioIsAUsageError() {
     assertThat(run("no-such-scenario")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown scenario").contains("Usage:");

@@ -24,4 +24,15 @@ class RunRecordTest {
     assertThat(RunRecord.command("near", options))
         .isEqualTo("java -jar benchmarks/target/benchmarks.jar near --rounds 3");
   }
+
+  @Test
+  void aFlagIsItsNameAndAClusterUriNamesTheFileAsTheFlagDoes() {
+    assertThat(RunRecord.fileName("throughput", List.of("--cluster", "--rounds", "3")))
+        .isEqualTo("throughput_cluster_rounds-3.json");
+    assertThat(RunRecord.fileName("throughput", List.of("--uri", "redis-cluster://:pw@h:1,h:2", "--rounds", "3")))
+        .isEqualTo("throughput_rounds-3_cluster.json");
+    assertThat(RunRecord.fileName("throughput", List.of("--cluster=false"))).isEqualTo("throughput.json");
+    assertThat(RunRecord.command("throughput", List.of("--cluster", "--uri", "redis-cluster://:pw@h:1", "--rounds=3")))
+        .isEqualTo("java -jar benchmarks/target/benchmarks.jar throughput --cluster --rounds 3");
+  }
 }

@@ -67,6 +67,11 @@ public final class AsideDemo {
             String table = ReportTable.render(runs);
             out.println();
             out.print(table);
+            String conclusion = Conclusion.of(runs);
+            if (!conclusion.isEmpty()) {
+                out.println();
+                out.print(wrapped(conclusion, 110));
+            }
             HtmlReport.write(options.report(), runs, settings);
             out.println();
             out.println("HTML report: " + options.report().toAbsolutePath());
@@ -90,6 +95,24 @@ public final class AsideDemo {
                 options.embeddedDatabase() ? "in-memory H2" : redacted(options.jdbcUrl()),
                 options.queryCost().toNanos() / 1e6, options.dbConnections(), redis, options.ttl().toSeconds(),
                 seconds * WorkloadRun.EVICTION_AT, outage);
+    }
+
+    /** The text broken into lines of at most {@code width} characters, at spaces. */
+    static String wrapped(String text, int width) {
+        StringBuilder out = new StringBuilder();
+        int lineLength = 0;
+        for (String word : text.split(" ")) {
+            if (lineLength > 0 && lineLength + 1 + word.length() > width) {
+                out.append('\n');
+                lineLength = 0;
+            } else if (lineLength > 0) {
+                out.append(' ');
+                lineLength++;
+            }
+            out.append(word);
+            lineLength += word.length();
+        }
+        return out.append('\n').toString();
     }
 
     private static String redacted(String jdbcUrl) {

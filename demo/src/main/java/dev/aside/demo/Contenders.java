@@ -31,7 +31,7 @@ final class Contenders {
         database.reset(options.users());
         CacheManager manager = provider.getCacheManager(URI.create(redis.uri()), Contenders.class.getClassLoader());
         try (UserRepository repository = new UserRepository(manager, database, options.ttl(), options.ttlJitter(),
-                options.negativeTtl())) {
+                options.negativeTtl(), options.outageTtl())) {
             return run(repository, measured);
         } finally {
             manager.close();

@@ -9,8 +9,8 @@ import java.util.Set;
 /** The demo's command-line options, with their defaults. */
 record DemoOptions(Duration duration, int threads, int rate, int users, int missingUsers, double zipfExponent,
                    double updateShare, double missingShare, Duration queryCost, int dbConnections, Duration ttl,
-                   double ttlJitter, Duration negativeTtl, String jdbcUrl, String jdbcUser, String jdbcPassword,
-                   Path report, long seed) {
+                   double ttlJitter, Duration negativeTtl, Duration outageTtl, String jdbcUrl, String jdbcUser,
+                   String jdbcPassword, Path report, long seed) {
 
     static final String USAGE = """
             Usage: aside-demo [options]
@@ -21,6 +21,9 @@ record DemoOptions(Duration duration, int threads, int rate, int users, int miss
               --db-cost-ms MS        simulated cost of every database query (default 2)
               --db-connections N     JDBC connections in the pool (default 8)
               --ttl SECONDS          cache TTL of a user (default 30)
+              --outage-ttl SECONDS   Aside's gutter: while Redis is down, loaded values are served from the JVM
+                                     for this long; reads may be that far behind another JVM's write
+                                     (default 5; 0 turns the gutter off)
               --jdbc-url URL         database (default: an in-memory H2 database)
               --jdbc-user USER       database user
               --jdbc-password PW     database password
@@ -33,7 +36,7 @@ record DemoOptions(Duration duration, int threads, int rate, int users, int miss
     static final int RATE_PER_THREAD = 125;
 
     private static final Set<String> NAMES = Set.of("duration", "threads", "rate", "users", "db-cost-ms",
-            "db-connections", "ttl", "jdbc-url", "jdbc-user", "jdbc-password", "report", "seed");
+            "db-connections", "ttl", "outage-ttl", "jdbc-url", "jdbc-user", "jdbc-password", "report", "seed");
 
     /** Parses {@code --name value} and {@code --name=value} arguments; throws IllegalArgumentException on a bad one. */
     static DemoOptions parse(String... args) {
@@ -70,6 +73,7 @@ record DemoOptions(Duration duration, int threads, int rate, int users, int miss
                 (int) positive(given, "db-connections", 8),
                 Duration.ofMillis(Math.round(positive(given, "ttl", 30) * 1000)),
                 0.1, Duration.ofSeconds(5),
+                Duration.ofMillis(Math.round(number(given, "outage-ttl", 5) * 1000)),
                 given.getOrDefault("jdbc-url", "jdbc:h2:mem:aside-demo"),
                 given.get("jdbc-user"),
                 given.get("jdbc-password"),

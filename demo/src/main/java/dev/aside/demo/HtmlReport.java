@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Properties;
+import java.util.function.ToLongFunction;
 
 /** Writes the comparison as one self-contained HTML file, with Chart.js (from its WebJar) inlined. */
 final class HtmlReport {
@@ -27,6 +29,8 @@ final class HtmlReport {
     static void write(Path file, List<RunReport> runs, String settings) throws IOException {
         String template = resource(TEMPLATE);
         String html = template
+                .replace("{{contenders}}", contenders(runs))
+                .replace("{{conclusion}}", escape(Conclusion.of(runs)))
                 .replace("{{settings}}", escape(settings))
                 .replace("{{table}}", table(runs))
                 .replace("{{failures}}", failures(runs))
@@ -51,6 +55,13 @@ final class HtmlReport {
         return out.append("</tbody></table>").toString();
     }
 
+    private static String contenders(List<RunReport> runs) {
+        StringBuilder out = new StringBuilder("<dl class=\"contenders\">");
+        runs.forEach(run -> out.append("<dt>").append(escape(run.name())).append("</dt><dd>")
+                .append(escape(run.description())).append("</dd>"));
+        return out.append("</dl>").toString();
+    }
+
     private static String failures(List<RunReport> runs) {
         StringBuilder out = new StringBuilder();
         for (RunReport run : runs) {
@@ -58,8 +69,7 @@ final class HtmlReport {
                 continue;
             }
             out.append("<h3>").append(escape(run.name())).append(": ")
-                    .append(escape(String.format("%,d reads, %,d updates failed, %,d never started",
-                            run.failedReads(), run.failedUpdates(), run.unserved())))
+                    .append(escape("failed: " + ReportTable.failureCounts(run)))
                     .append("</h3><ul>");
             run.failureReasons().forEach((reason, count) -> out.append("<li><code>")
                     .append(escape(ReportTable.count(count))).append(" × ").append(escape(reason))
@@ -69,23 +79,50 @@ final class HtmlReport {
         return out.length() == 0 ? "<p>None.</p>" : out.toString();
     }
 
-    private static List<Map<String, Object>> data(List<RunReport> runs) {
+    /** What the charts draw, per run: the charted samples as rates, stalled stretches, the phases' loads. */
+    static List<Map<String, Object>> data(List<RunReport> runs) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (RunReport run : runs) {
+            Timeline timeline = run.timeline();
+            List<RunMetrics.Second> charted = timeline.charted();
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("name", run.name());
-            entry.put("seconds", run.timeline().stream().map(RunMetrics.Second::second).toList());
-            entry.put("dbQueries", run.timeline().stream().map(RunMetrics.Second::dbQueries).toList());
-            entry.put("failures", run.timeline().stream().map(RunMetrics.Second::failures).toList());
-            entry.put("served", run.timeline().stream().map(second -> second.requests() - second.failures()).toList());
-            entry.put("p99", run.timeline().stream().map(RunMetrics.Second::p99Millis).toList());
+            entry.put("from", charted.stream().map(second -> round(second.startSeconds(), 3)).toList());
+            entry.put("to", charted.stream().map(second -> round(second.endSeconds(), 3)).toList());
+            entry.put("dbQueries", rates(charted, RunMetrics.Second::dbQueries));
+            entry.put("failures", rates(charted, RunMetrics.Second::failures));
+            entry.put("served", rates(charted, second -> second.requests() - second.failures()));
+            /* a stalled second has no p99 (nothing completed): a gap in the line, marked "stalled" by the chart */
+            entry.put("p99", charted.stream().map(second -> second.stalled() ? null : second.p99Millis()).toList());
+            entry.put("stalled", timeline.stalledSpans().stream()
+                    .map(span -> List.of(round(span.from(), 2), round(span.to(), 2))).toList());
             RunReport.Latency latency = run.latency();
             entry.put("percentiles", List.of(latency.p50(), latency.p90(), latency.p99(), latency.p999(),
                     latency.max()));
-            entry.put("events", run.events());
+            List<Object> phases = new ArrayList<>();
+            List<Long> phasesStalled = new ArrayList<>();
+            for (Timeline.Phase phase : Timeline.Phase.values()) {
+                OptionalDouble rate = timeline.dbQueriesPerSecond(phase);
+                phases.add(rate.isPresent() ? round(rate.getAsDouble(), 0) : null);
+                phasesStalled.add(timeline.stalledSeconds(phase));
+            }
+            entry.put("phases", phases);
+            entry.put("phasesStalled", phasesStalled);
+            entry.put("outage", timeline.outage()
+                    .map(span -> List.of(round(span.from(), 2), round(span.to(), 2))).orElse(null));
+            entry.put("events", timeline.events());
             out.add(entry);
         }
         return out;
+    }
+
+    private static List<Double> rates(List<RunMetrics.Second> seconds, ToLongFunction<RunMetrics.Second> count) {
+        return seconds.stream().map(second -> round(second.perSecond(count.applyAsLong(second)), 1)).toList();
+    }
+
+    private static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
     }
 
     private static String chartJs() throws IOException {
@@ -96,7 +133,7 @@ final class HtmlReport {
         return resource(String.format(WEBJAR, pom.getProperty("version"))).replace("</script", "<\\/script");
     }
 
-    private static String json(Object value) {
+    static String json(Object value) {
         try {
             return new ObjectMapper().writeValueAsString(value).replace("</", "<\\/");
         } catch (JsonProcessingException e) {

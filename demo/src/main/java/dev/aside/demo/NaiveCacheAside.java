@@ -10,6 +10,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -43,6 +44,15 @@ final class NaiveCacheAside implements UserService {
     @Override
     public String name() {
         return "naive cache-aside";
+    }
+
+    @Override
+    public String description() {
+        return String.format(Locale.ROOT, "The cache-aside article's code without its singleflight, on Lettuce"
+                + " directly: GET; on a miss query the database and SET with a fixed %d s TTL; no coalescing, leases,"
+                + " jitter or negative caching. Lettuce's default client options: 60 s command timeout, commands"
+                + " queued while disconnected. A Redis error fails the request. Updates write the database, then DEL"
+                + " the key.", ttlSeconds);
     }
 
     @Override

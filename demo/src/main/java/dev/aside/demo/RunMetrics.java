@@ -12,9 +12,32 @@ import org.HdrHistogram.Recorder;
 /** What one run measures while it goes: request outcomes, latencies, and a per-second time series. */
 final class RunMetrics {
 
-    /** One second of the run. */
-    record Second(int second, long requests, long dbQueries, long failures, double p50Millis, double p99Millis,
-                  double maxMillis) {
+    /**
+     * One sample of the time series: normally one second of the run, from {@code startSeconds} to
+     * {@code endSeconds} after the run's start; the last one, taken when the run ends, is usually shorter.
+     * Counts are of requests that completed (served or failed) and of queries made within the sample.
+     */
+    record Second(int second, double startSeconds, double endSeconds, long requests, long dbQueries, long failures,
+                  double p50Millis, double p99Millis, double maxMillis) {
+
+        double lengthSeconds() {
+            return endSeconds - startSeconds;
+        }
+
+        /** Mid-sample, where a chart plots it. */
+        double midSeconds() {
+            return (startSeconds + endSeconds) / 2;
+        }
+
+        /** No request completed in this sample: the service was stuck (its percentiles are then 0, not measured). */
+        boolean stalled() {
+            return requests == 0;
+        }
+
+        /** A count of this sample as a rate per second of its real length. */
+        double perSecond(long count) {
+            return count / lengthSeconds();
+        }
     }
 
     /** Something the run did to the system at a point in time. */
@@ -24,6 +47,7 @@ final class RunMetrics {
     private static final int MAX_REASON_LENGTH = 160;
 
     private final UserDatabase database;
+    private final long startNanos;
     private final Recorder latencyMicros = new Recorder(3);
     private final Histogram total = new Histogram(3);
     private final LongAdder reads = new LongAdder();
@@ -40,10 +64,14 @@ final class RunMetrics {
     private long lastQueries;
     private long lastRequests;
     private long lastFailures;
+    private long lastSampleNanos;
 
-    RunMetrics(UserDatabase database) {
+    /** Metrics of a run whose schedule starts at {@code startNanos} ({@link System#nanoTime()}). */
+    RunMetrics(UserDatabase database, long startNanos) {
         this.database = database;
+        this.startNanos = startNanos;
         this.lastQueries = database.queries();
+        this.lastSampleNanos = startNanos;
     }
 
     /** A read that returned; {@code missing} when it was for an id that does not exist. */
@@ -82,20 +110,23 @@ final class RunMetrics {
         events.add(new Event(atSeconds, what));
     }
 
-    /** Closes the current second of the time series. */
+    /** Closes the current sample of the time series (normally a second) and returns it. */
     synchronized Second sample() {
+        long now = System.nanoTime();
         interval = latencyMicros.getIntervalHistogram(interval);
         total.add(interval);
         long queries = database.queries();
         long requests = requests();
         long failures = failures();
         boolean empty = interval.getTotalCount() == 0;
-        Second second = new Second(seconds.size() + 1, requests - lastRequests, queries - lastQueries,
-                failures - lastFailures, empty ? 0 : interval.getValueAtPercentile(50) / 1000.0,
+        Second second = new Second(seconds.size() + 1, (lastSampleNanos - startNanos) / 1e9,
+                (now - startNanos) / 1e9, requests - lastRequests, queries - lastQueries, failures - lastFailures,
+                empty ? 0 : interval.getValueAtPercentile(50) / 1000.0,
                 empty ? 0 : interval.getValueAtPercentile(99) / 1000.0, empty ? 0 : interval.getMaxValue() / 1000.0);
         lastQueries = queries;
         lastRequests = requests;
         lastFailures = failures;
+        lastSampleNanos = now;
         seconds.add(second);
         return second;
     }

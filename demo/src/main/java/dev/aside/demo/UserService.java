@@ -17,8 +17,16 @@ interface UserService extends AutoCloseable {
     /** Drops the user's cache entry, as its expiry would. */
     void evict(long id) throws Exception;
 
+    /** What this contender does, in a sentence or two, for the report's reader. */
+    String description();
+
     /** Loads that were shared by concurrent misses, when the cache reports them. */
     default OptionalLong coalescedLoads() {
+        return OptionalLong.empty();
+    }
+
+    /** Reads answered from the JVM while Redis was down, when the cache has such a thing. */
+    default OptionalLong gutterHits() {
         return OptionalLong.empty();
     }
 

@@ -27,6 +27,8 @@ final class WorkloadRun {
     static final double KILL_AT = 0.6;
     /** The event that marks the start of the outage. */
     static final String REDIS_KILLED = "Redis killed";
+    /** The event that marks the end of the outage. */
+    static final String REDIS_RESTARTED = "Redis restarted (empty)";
     private static final Duration MAX_OUTAGE = Duration.ofSeconds(5);
     /** How long past its end a run keeps serving requests that fell behind schedule; the rest count as failed. */
     private static final Duration GRACE = Duration.ofSeconds(10);
@@ -67,9 +69,9 @@ final class WorkloadRun {
     /** Runs the workload for its duration and summarizes what happened. */
     RunReport run() throws InterruptedException {
         CommittedVersions committed = new CommittedVersions(workload.users());
-        RunMetrics metrics = new RunMetrics(database);
         long durationNanos = duration.toNanos();
         long start = System.nanoTime() + START_DELAY_NANOS;
+        RunMetrics metrics = new RunMetrics(database, start);
         long end = start + durationNanos;
         long giveUp = end + GRACE.toNanos();
         long totalSeconds = (long) Math.ceil(durationNanos / 1e9);
@@ -111,7 +113,7 @@ final class WorkloadRun {
                 progress.finish();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return RunReport.of(service.name(), metrics, database, service.coalescedLoads(), seconds);
+            return RunReport.of(service, metrics, database, seconds);
         } finally {
             clock.shutdownNow();
         }
@@ -125,7 +127,7 @@ final class WorkloadRun {
         if (redis.owned()) {
             long killAt = start + Math.round(durationNanos * KILL_AT);
             scheduled.add(at(clock, start, killAt, metrics, REDIS_KILLED, redis::kill));
-            scheduled.add(at(clock, start, killAt + outage(duration).toNanos(), metrics, "Redis restarted (empty)",
+            scheduled.add(at(clock, start, killAt + outage(duration).toNanos(), metrics, REDIS_RESTARTED,
                     redis::restart));
         }
         return scheduled;

@@ -29,11 +29,17 @@ class DemoSmokeTest {
 
         assertThat(report).isRegularFile();
         String html = Files.readString(report);
-        assertThat(html).contains("Chart.js v4", "<canvas id=\"db\"", "Aside", "naive cache-aside");
+        assertThat(html).contains("Chart.js v4", "<canvas id=\"db\"", "<canvas id=\"phases\"", "Aside",
+                "naive cache-aside", "Gutter on (outage-ttl 5 s)", "Lettuce's default client options");
         assertThat(result.table()).contains("Aside", "naive cache-aside", "stale reads", "failed requests",
-                "DB queries before the outage");
-        assertThat(result.runs()).allSatisfy(run -> assertThat(run.dbQueriesBeforeOutage()).isPresent());
+                "DB queries before the outage", "DB queries/s during the outage", "gutter hits", "seconds stalled");
+        assertThat(result.runs()).allSatisfy(run -> {
+            assertThat(run.timeline().dbQueriesBeforeOutage()).isPresent();
+            assertThat(run.timeline().dbQueriesPerSecond(Timeline.Phase.DURING)).isPresent();
+        });
         assertThat(output).contains(result.table());
+        assertThat(output.replace(System.lineSeparator(), " ").replace('\n', ' '))
+                .as("the conclusion, word-wrapped below the table").contains("Over the whole run: Aside, ");
         assertThat(result.runs()).extracting(RunReport::name).containsExactly("Aside", "naive cache-aside");
         assertThat(result.runs()).allSatisfy(run -> assertThat(run.requests()).isPositive());
 

@@ -8,10 +8,12 @@ import dev.aside.management.MBeanRegistrar.MBeanKind;
 import dev.aside.management.ReadPathMetrics;
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -42,14 +44,17 @@ import org.slf4j.LoggerFactory;
  * {@code invoke} goes through one pipeline, {@link Mutations}, with its rules per operation in
  * {@link Operation} and its compare-and-set decisions in {@link Changes}.
  *
- * <p>Invariants: every write or removal voids the entry's read-through lease before it reaches
- * Redis, and drops this JVM's near-cache entry before and after; user code (loaders, writers,
- * listeners, processors, expiry policies) runs on the caller's thread or the manager's executor,
- * never on a Lettuce event-loop thread; a value that does not decode is a miss (counted in
+ * <p>Invariants: every removal deletes the entry's read-through lease with the entry or ahead of it,
+ * and a write leaves the entry changed, so a read-through fill racing with either is dropped (see
+ * {@code load/ReadThrough}); every write or removal drops this JVM's near-cache entry before and
+ * after; user code (loaders, writers, listeners, processors, expiry policies) runs on the caller's
+ * thread or the manager's executor, never on a Lettuce event-loop thread; a value that does not decode is a miss (counted in
  * {@link #undecodableReads()}), never an exception to a reader.
  */
 public final class AsideCache<K, V> implements Cache<K, V> {
   private static final Logger log = LoggerFactory.getLogger(AsideCache.class);
+  /** How long close() waits for the cache's background loads before closing its loader. */
+  private static final Duration BACKGROUND_WAIT = Duration.ofSeconds(5);
 
   private final String name;
   private final CacheManager manager;
@@ -118,10 +123,12 @@ public final class AsideCache<K, V> implements Cache<K, V> {
    * The value of {@code key}, or on a miss the value {@code loader} returns for it, loaded the way a
    * read-through cache loads (the cache-aside article's {@code GetUser(id, dbFetch)}, Caffeine's
    * {@code get(key, mappingFunction)}): concurrent misses of the key share one call in this JVM and,
-   * with a Redis lease, across JVMs; the value is stored under the lease, so a write or removal
-   * made meanwhile through Aside wins over it; {@code null} caches nothing, or a tombstone with
-   * {@code negative-ttl}; with Redis failing the loader answers and nothing is cached. Works on any
-   * cache, read-through or not; statistics and the CREATED event are those of a read-through load.
+   * with a Redis lease, across JVMs; the value is stored under the lease, and only if the entry is
+   * still absent, so a write or removal made meanwhile through Aside wins over it (unless that
+   * write's entry expired or was evicted before the load ended: see {@code load/ReadThrough});
+   * {@code null} caches nothing, or a tombstone with {@code negative-ttl}; with Redis failing the
+   * loader answers and nothing is cached. Works on any cache, read-through or not; statistics and the
+   * CREATED event are those of a read-through load.
    *
    * @throws CacheLoaderException wrapping what {@code loader} threw (the same exception reaches every
    *     caller that shared the load)
@@ -152,7 +159,11 @@ public final class AsideCache<K, V> implements Cache<K, V> {
       done.onCompletion();
       return;
     }
-    writes.loadAll(keySet, replaceExistingValues, done, parts.loader(), reads, parts.executor());
+    try {
+      writes.loadAll(keySet, replaceExistingValues, done, parts.loader(), reads, parts.executor());
+    } catch (RejectedExecutionException e) {
+      throw new IllegalStateException("Cache " + name + " is closed", e);
+    }
   }
 
   // ---------------------------------------------------------------- writes
@@ -343,6 +354,12 @@ public final class AsideCache<K, V> implements Cache<K, V> {
         return;
       }
       closed = true;
+    }
+    // Background loads (loadAll, refresh-ahead) end before the loader they call is closed.
+    int running = parts.executor().close(BACKGROUND_WAIT);
+    if (running > 0) {
+      log.warn("Cache {} closed while {} background loads (loadAll, refresh-ahead) still ran after {} s; "
+          + "they may fail now that its loader is closed", name, running, BACKGROUND_WAIT.toSeconds());
     }
     MBeanRegistrar.unregister(MBeanKind.STATISTICS, managerUriForJmx, name);
     MBeanRegistrar.unregister(MBeanKind.CONFIGURATION, managerUriForJmx, name);

@@ -14,7 +14,6 @@ import dev.aside.redis.RedisStore;
 import dev.aside.resilience.FailurePolicy;
 import dev.aside.resilience.Gutter;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 
 /**
  * The finished parts of one cache, assembled by {@code manager.CacheFactory}; {@link AsideCache}
@@ -26,12 +25,13 @@ import java.util.concurrent.Executor;
  * @param readThrough the read-through path, taken by misses with the cache's loader or a caller's
  * @param near the near cache; null when the cache has none
  * @param nearKeys the near-cache key mapping (used only with a near cache)
+ * @param executor the cache's background work (loadAll, refresh-ahead), awaited when it closes
  * @param gutter values loaded while Redis is not answering, served for outage-ttl (a disabled one when off)
  */
 public record CacheParts<K, V>(String name, AsideConfiguration<K, V> configuration, EntryCodec<K, V> entries,
     KeyLayout layout, RedisStore store, ExpiryTimes expiry, LoaderAdapter<K, V> loader, WriterAdapter<K, V> writer,
     EventDispatcher<K, V> events, CacheStatistics statistics, ReadPathMetrics readPath, ReadThrough<K, V> readThrough,
-    FailurePolicy failures, NearCache<Object, V> near, NearKeys<K> nearKeys, Executor executor,
+    FailurePolicy failures, NearCache<Object, V> near, NearKeys<K> nearKeys, BackgroundTasks executor,
     Gutter gutter) {
   public CacheParts {
     Objects.requireNonNull(name);

@@ -6,7 +6,6 @@ import dev.aside.redis.RedisStore.CasAction;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import javax.cache.CacheException;
 
 /**
@@ -17,18 +16,17 @@ import javax.cache.CacheException;
  * <p>The decision runs user code (expiry policy, writer, entry processor) and may run again on a
  * retry; events and statistics follow only the attempt that committed ({@link Change#onCommit}).
  * That makes {@code invoke} and every state-dependent operation atomic across JVMs without locks.
+ * A removal deletes the entry's read-through lease in the same script, so a fill racing with it is
+ * dropped; a write leaves the entry changed, which the fill checks ({@code fill.lua}).
  */
 final class CompareAndSet {
   private static final int MAX_ATTEMPTS = 2_000;
 
   private final RedisStore store;
-  private final Consumer<byte[]> beforeWrite;
   private final String cacheName;
 
-  /** @param beforeWrite runs ahead of every write or removal (the cache voids the entry's lease there) */
-  CompareAndSet(RedisStore store, Consumer<byte[]> beforeWrite, String cacheName) {
+  CompareAndSet(RedisStore store, String cacheName) {
     this.store = Objects.requireNonNull(store);
-    this.beforeWrite = Objects.requireNonNull(beforeWrite);
     this.cacheName = Objects.requireNonNull(cacheName);
   }
 
@@ -86,9 +84,6 @@ final class CompareAndSet {
     for (int attempt = 1; ; attempt++) {
       byte[] current = store.get(redisKey);
       Change<R> change = decision.decide(current);
-      if (change.action() != null && change.action() != CasAction.TOUCH) {
-        beforeWrite.accept(redisKey);
-      }
       if (change.action() == null
           || store.compareAndSet(redisKey, current, change.action(), change.value(), change.ttl())) {
         change.onCommit().run();

@@ -23,17 +23,21 @@ import javax.cache.configuration.MutableConfiguration;
  *  2. a value to write is encoded, and refused above max-value-size, before anything is sent (a
  *     loaded value that large is not cached);
  *  3. an operation whose writer call does not depend on the entry calls the writer (Operation.WriterCall);
- *  4. this JVM's near entry and gutter value are dropped and the entry's lease voided (held by a
- *     read-through or per-call load, in any JVM), pipelined ahead of the write, so a fill racing
- *     with it is rejected instead of storing an older value;
+ *  4. this JVM's near entry and gutter value are dropped, and its load of the entry in flight
+ *     overtaken (ReadThrough#written: a read that joins it now gets a value loaded after this write);
+ *     ahead of a removal whose one command deletes the entry alone (DEL, GETDEL), the entry's lease is
+ *     voided too (held by a read-through or per-call load, in any JVM), pipelined, so a fill racing
+ *     with it is rejected instead of reviving the entry with an older value. A write voids nothing: it
+ *     leaves the entry present and changed, which the fill checks (see load/ReadThrough), so a put is
+ *     one command; the scripts that may delete the entry (put.lua, cas.lua) delete its lease with it;
  *  5. one Redis command when the operation has one and the expiry policy and writer allow it
  *     (Operation.Route), else read, decide, compare-and-set (CompareAndSet);
  *  6. a Redis failure goes to the failure policy: a write throws or is logged, a removal is queued;
  *  7. the near entry is dropped again whatever happened, so this JVM reads its own writes; so is
- *     the gutter's value (also dropped in step 4);
+ *     the gutter's value, and a load in flight overtaken (as in step 4);
  *  8. the statistics the spec counts for the operation (Operation.Counting).
  * </pre>
- * {@code invoke} skips step 4 (the compare-and-set voids the lease before it writes, and a
+ * {@code invoke} skips step 4 (the compare-and-set deletes the lease with a removed entry, and a
  * read-only processor must not void a fill) and counts its own statistics.
  */
 final class Mutations<K, V> {
@@ -73,6 +77,7 @@ final class Mutations<K, V> {
   private final MutableConfiguration<K, V> configuration;
   private final CacheStatistics statistics;
   private final Gutter gutter;
+  private final ReadThrough<K, V> readThrough;
 
   Mutations(String cacheName, Runnable openCheck, Arguments<K, V> arguments, EntryCodec<K, V> entries,
       RedisStore store, ExpiryTimes expiry, WriterAdapter<K, V> writer, FailurePolicy failures,
@@ -91,7 +96,8 @@ final class Mutations<K, V> {
     this.configuration = Objects.requireNonNull(configuration);
     this.statistics = Objects.requireNonNull(statistics);
     this.gutter = Objects.requireNonNull(gutter);
-    this.cas = new CompareAndSet(store, this::voidLease, cacheName);
+    this.readThrough = Objects.requireNonNull(readThrough);
+    this.cas = new CompareAndSet(store, cacheName);
   }
 
   /** Runs an operation that is always one command. */
@@ -131,8 +137,10 @@ final class Mutations<K, V> {
     }
     if (operation != Operation.INVOKE) {
       nearInvalidate(key);
-      gutter.drop(redisKey);
-      voidLease(redisKey);
+      forgetLoaded(redisKey);
+      if (operation.failure == Operation.Failure.REMOVAL) {
+        voidLease(redisKey);      // the rows whose one command is a DEL or GETDEL of the entry alone
+      }
     }
     Done<R> done;
     try {
@@ -152,7 +160,7 @@ final class Mutations<K, V> {
       done = Done.nothing();
     } finally {
       nearInvalidate(key);
-      gutter.drop(redisKey);
+      forgetLoaded(redisKey);
     }
     if (configuration.isStatisticsEnabled()) {
       operation.counting.record(statistics, done.found(), done.changed(), start);
@@ -206,18 +214,25 @@ final class Mutations<K, V> {
   }
 
   /**
-   * Voids the entry's lease ahead of a write or removal (pipelined, so it reaches Redis first): a
-   * read-through fill racing with this write is then rejected instead of storing an older value.
+   * Voids the entry's lease ahead of a removal (pipelined, so it reaches Redis first): a read-through
+   * fill racing with this removal is then rejected instead of storing an older value.
    */
-  void voidLease(byte[] redisKey) {
+  private void voidLease(byte[] redisKey) {
     if (voidsLeases) {
       store.voidLeaseAsync(redisKey);
     }
   }
 
-  /** Forgets every value the gutter keeps (the cache was cleared). */
+  /** Forgets what this JVM loaded of the entry before its write: the gutter's value, and a load in flight's answer. */
+  private void forgetLoaded(byte[] redisKey) {
+    gutter.drop(redisKey);
+    readThrough.written(redisKey);
+  }
+
+  /** Forgets every value the gutter keeps, and the answers of loads in flight (the cache was cleared). */
   void clearGutter() {
     gutter.clear();
+    readThrough.writtenAll();
   }
 
   /** Drops this JVM's near entry, so it reads its own writes. */
@@ -227,11 +242,17 @@ final class Mutations<K, V> {
     }
   }
 
-  /** The entry's key, with the lease voided and the near entry dropped: the batch operations' step 4. */
+  /** The entry's key, with the near entry and gutter value dropped: the batch writes' step 4. */
   EntryKey prepareWrite(K key) {
     nearInvalidate(key);
     EntryKey entryKey = entries.entryKey(key);
-    gutter.drop(entryKey.redisKey());
+    forgetLoaded(entryKey.redisKey());
+    return entryKey;
+  }
+
+  /** The entry's key, with the near entry and gutter value dropped and the lease voided: the batch removals' step 4. */
+  EntryKey prepareRemoval(K key) {
+    EntryKey entryKey = prepareWrite(key);
     voidLease(entryKey.redisKey());
     return entryKey;
   }

@@ -138,7 +138,8 @@ final class Reads<K, V> {
         }
         value = entries.decode(entryKey, bytes);
         if (seed != null && value != null) {
-          gutter.keep(redisKey, seed, value);   // what Redis answered, for the next outage's first reads
+          // What Redis answered, for the next outage's first reads.
+          gutter.keep(redisKey, seed, localBytes(entryKey, bytes));
         }
       } catch (RedisOperationException e) {
         failures.readFailed(e);
@@ -154,7 +155,7 @@ final class Reads<K, V> {
     }
     if (reservation != null) {
       if (value != null && redisAnswers) {
-        near.fill(reservation, value, entryKey.isHashed() ? ValueFormat.withoutKeyText(bytes) : bytes, pttl);
+        near.fill(reservation, value, localBytes(entryKey, bytes), pttl);
       } else {
         near.cancel(reservation);
       }
@@ -187,8 +188,10 @@ final class Reads<K, V> {
   }
 
   /*
-   * Keys the near cache holds are answered from it, as get() would; the rest with one MGET. Only
-   * get() fills the near cache: a fill needs a reservation and the entry's TTL, which MGET lacks.
+   * Keys the near cache holds are answered from it, as get() would; the rest with one MGET (on a
+   * cluster, one per master: the keys of a master that does not answer fail open, the others are
+   * read). Only get() fills the near cache: a fill needs a reservation and the entry's TTL, which
+   * MGET lacks.
    */
   Map<K, V> getAll(Set<? extends K> keySet) {
     openCheck.run();
@@ -200,19 +203,15 @@ final class Reads<K, V> {
     List<EntryKey> entryKeys = entries.entryKeys(keyList);
     List<byte[]> redisKeys = new ArrayList<>(n);
     entryKeys.forEach(entryKey -> redisKeys.add(entryKey.redisKey()));
-    List<byte[]> found;
-    boolean redisAnswers = true;
-    try {
-      found = store.getAll(redisKeys);
-    } catch (RedisOperationException e) {
-      failures.readFailed(e);
-      redisAnswers = false;
-      found = java.util.Arrays.asList(new byte[n][]);
+    RedisStore.Found read = store.getAvailable(redisKeys);
+    if (read.failure() != null) {
+      failures.readFailed(read.failure());
     }
+    List<byte[]> found = read.values();
     int misses = 0;
     for (int i = 0; i < n; i++) {
       byte[] redisKey = redisKeys.get(i);
-      boolean trusted = redisAnswers && failures.trusts(redisKey);
+      boolean trusted = read.answered(i) && failures.trusts(redisKey);
       V value = trusted ? entries.decode(entryKeys.get(i), found.get(i)) : fromGutter(redisKey);
       if (value != null) {
         if (trusted) {
@@ -233,7 +232,7 @@ final class Reads<K, V> {
         if (result.containsKey(key)) {
           continue;
         }
-        boolean trusted = redisAnswers && failures.trusts(redisKeys.get(i));
+        boolean trusted = read.answered(i) && failures.trusts(redisKeys.get(i));
         if (trusted && entries.isTombstone(entryKeys.get(i), found.get(i))) {
           readPath.recordNegativeHit();
           continue;
@@ -250,13 +249,19 @@ final class Reads<K, V> {
     return result;
   }
 
-  /** The gutter's value of an entry Redis is not answering for, counted as an outage hit; or null. */
+  /** The gutter's value of an entry Redis is not answering for (a fresh instance), counted as an outage hit; or null. */
   private V fromGutter(byte[] redisKey) {
-    V kept = gutter.get(redisKey);
-    if (kept != null) {
+    byte[] kept = gutter.get(redisKey);
+    V value = kept == null ? null : decoder.apply(kept);
+    if (value != null) {
       readPath.recordOutageHit();
     }
-    return kept;
+    return value;
+  }
+
+  /** A value's bytes as a local tier keeps them: without the key text a hashed key's value carries. */
+  private static byte[] localBytes(EntryKey entryKey, byte[] bytes) {
+    return entryKey.isHashed() ? ValueFormat.withoutKeyText(bytes) : bytes;
   }
 
   /** Puts into {@code result} the keys the near cache holds (each an access, as in get); returns the others. */

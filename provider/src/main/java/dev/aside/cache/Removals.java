@@ -105,13 +105,17 @@ final class Removals<K, V> {
       return;
     }
     List<byte[]> batch = new ArrayList<>();
-    while (scan.hasNext()) {
-      batch.add(scan.next());
-      if (batch.size() == BATCH || !scan.hasNext()) {
-        CacheWriterException batchFailure = removeBatch(keysOf(batch));
-        failure = failure == null ? batchFailure : failure;
-        batch = new ArrayList<>();
+    try {
+      while (scan.hasNext()) {
+        batch.add(scan.next());
+        if (batch.size() == BATCH || !scan.hasNext()) {
+          CacheWriterException batchFailure = removeBatch(keysOf(batch));
+          failure = failure == null ? batchFailure : failure;
+          batch = new ArrayList<>();
+        }
       }
+    } catch (RedisOperationException e) {
+      mutations.clearFailed(e);       // the walk broke off (a node failed midway): the rest is cleared on recovery
     }
     if (failure != null) {
       throw failure;
@@ -162,7 +166,7 @@ final class Removals<K, V> {
     List<EntryKey> entryKeys = new ArrayList<>(toRemove.size());
     List<byte[]> redisKeys = new ArrayList<>(toRemove.size());
     for (K key : toRemove) {
-      EntryKey entryKey = mutations.prepareWrite(key);
+      EntryKey entryKey = mutations.prepareRemoval(key);
       entryKeys.add(entryKey);
       redisKeys.add(entryKey.redisKey());
     }
@@ -183,7 +187,11 @@ final class Removals<K, V> {
         removed = store.deleteAll(redisKeys);
       }
     } catch (RedisOperationException e) {
-      redisKeys.forEach(k -> mutations.removalFailed(k, e));
+      for (int i = 0; i < redisKeys.size(); i++) {
+        if (e.failedAt(i)) {
+          mutations.removalFailed(redisKeys.get(i), e);    // on a cluster, only the keys of the masters that failed
+        }
+      }
     } finally {
       toRemove.forEach(mutations::nearInvalidate);
     }

@@ -192,8 +192,27 @@ final class Writes<K, V> {
         mutations.statistics().recordPuts(toStore.size());
       }
     } catch (RedisOperationException e) {
-      for (byte[] redisKey : redisKeys) {
-        mutations.writeFailed(redisKey, e);
+      int stored = 0;
+      for (int i = 0; i < redisKeys.size(); i++) {
+        if (!e.failedAt(i)) {
+          stored++;
+        }
+      }
+      if (mutations.countsStatistics() && stored > 0) {
+        mutations.statistics().recordPuts(stored);
+      }
+      RedisOperationException thrown = null;
+      for (int i = 0; i < redisKeys.size(); i++) {
+        if (e.failedAt(i)) {
+          try {
+            mutations.writeFailed(redisKeys.get(i), e);
+          } catch (RedisOperationException policy) {
+            thrown = policy;       // write-failures = throw: every failed key queued first, then thrown
+          }
+        }
+      }
+      if (thrown != null) {
+        throw thrown;
       }
     } finally {
       toStore.keySet().forEach(mutations::nearInvalidate);

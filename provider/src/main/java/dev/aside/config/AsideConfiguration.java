@@ -55,9 +55,19 @@ import javax.cache.configuration.MutableConfiguration;
  *       deployments never read each other's values. Default: none (the unversioned layout).
  *   <li>{@link #getOutageTtl() outage TTL}: while Redis is not answering for a key (breaker open, key
  *       queued for invalidation), values the loader returns are kept in this JVM for this long and
- *       served to later reads of the key (the gutter), up to {@link #getOutageMaxEntries() outage max
- *       entries}; a read is then at most this far behind a write made elsewhere. {@code ZERO} is off.
- *       Default: off (0, up to 10,000 entries).
+ *       served to later reads of the key (the gutter); a read is then at most this far behind a write
+ *       made elsewhere. {@code ZERO} is off. Default: off.
+ *   <li>{@link #getOutageMaxBytes() gutter byte bound}: the most bytes the gutter's entries may weigh
+ *       (encoded values, keys and entry overhead); a value above 1/16 of it is not kept. 0 (the default)
+ *       is 5% of the maximum heap, per cache, as for the near cache.
+ *   <li>{@link #getOutageMaxEntries() gutter count bound}: the most values the gutter keeps, on top of
+ *       the byte bound; 0 (the default) is none.
+ *   <li>{@link #getInvalidationReplicas() invalidation replicas}: how many replicas must acknowledge
+ *       each write and removal of the cache ({@code WAIT}, bounded by the command timeout, on a
+ *       connection of its own) before it counts as done; one not acknowledged in time is treated as a
+ *       failed write and its key is invalidated again once that can be acknowledged, so a failover to
+ *       a replica that missed it never serves the old value. 0 (the default) is off: writes are
+ *       acknowledged by the master alone, as Redis replication is asynchronous.
  * </ul>
  *
  * <p>The fluent setters inherited from {@link MutableConfiguration} return the same instance typed
@@ -84,7 +94,9 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
   private String version = "";
   private long nearCacheMaxBytes;
   private Duration outageTtl = Duration.ZERO;
-  private long outageMaxEntries = 10_000;
+  private long outageMaxEntries;
+  private long outageMaxBytes;
+  private int invalidationReplicas;
 
   /** The default maximum size of one encoded value: 16 MiB. */
   public static final int DEFAULT_MAX_VALUE_BYTES = 16 << 20;
@@ -114,6 +126,8 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
       this.nearCacheMaxBytes = aside.nearCacheMaxBytes;
       this.outageTtl = aside.outageTtl;
       this.outageMaxEntries = aside.outageMaxEntries;
+      this.outageMaxBytes = aside.outageMaxBytes;
+      this.invalidationReplicas = aside.invalidationReplicas;
     }
   }
 
@@ -301,16 +315,45 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
     return this;
   }
 
-  /** The most values the gutter keeps in this JVM. Default 10,000. */
+  /** The most values the gutter keeps in this JVM, on top of its byte bound; 0 (the default) is no count bound. */
   public long getOutageMaxEntries() {
     return outageMaxEntries;
   }
 
   public AsideConfiguration<K, V> setOutageMaxEntries(long maxEntries) {
-    if (maxEntries < 1) {
-      throw new IllegalArgumentException("outageMaxEntries must be positive, was " + maxEntries);
+    if (maxEntries < 0) {
+      throw new IllegalArgumentException("outageMaxEntries must not be negative, was " + maxEntries);
     }
     this.outageMaxEntries = maxEntries;
+    return this;
+  }
+
+  /** The most bytes the gutter's entries may weigh in this JVM; 0 (the default) is 5% of the maximum heap. */
+  public long getOutageMaxBytes() {
+    return outageMaxBytes;
+  }
+
+  public AsideConfiguration<K, V> setOutageMaxBytes(long maxBytes) {
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("outageMaxBytes must not be negative, was " + maxBytes);
+    }
+    this.outageMaxBytes = maxBytes;
+    return this;
+  }
+
+  /**
+   * How many replicas must acknowledge each write and removal ({@code WAIT}) before it counts as done;
+   * 0 (the default) is off.
+   */
+  public int getInvalidationReplicas() {
+    return invalidationReplicas;
+  }
+
+  public AsideConfiguration<K, V> setInvalidationReplicas(int replicas) {
+    if (replicas < 0) {
+      throw new IllegalArgumentException("invalidationReplicas must not be negative, was " + replicas);
+    }
+    this.invalidationReplicas = replicas;
     return this;
   }
 
@@ -340,13 +383,16 @@ public class AsideConfiguration<K, V> extends MutableConfiguration<K, V> {
         && version.equals(other.version)
         && nearCacheMaxBytes == other.nearCacheMaxBytes
         && outageTtl.equals(other.outageTtl)
-        && outageMaxEntries == other.outageMaxEntries;
+        && outageMaxEntries == other.outageMaxEntries
+        && outageMaxBytes == other.outageMaxBytes
+        && invalidationReplicas == other.invalidationReplicas;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(super.hashCode(), deserializationAllowlist, coalescing, leaseTtl, leaseWait, ttlJitter,
         negativeTtl, refreshAheadBeta, writeFailures, maxValueBytes, nearCacheMaxEntries, nearCacheLifetime,
-        version, nearCacheMaxBytes, outageTtl, outageMaxEntries);
+        version, nearCacheMaxBytes, outageTtl, outageMaxEntries, outageMaxBytes,
+        invalidationReplicas);
   }
 }

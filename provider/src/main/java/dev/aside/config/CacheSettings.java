@@ -50,8 +50,10 @@ import javax.cache.integration.CacheWriter;
  * {@code 16m} or bytes); the near cache's {@code near-cache-max-entries} ({@code 0} for off) and
  * {@code near-cache-lifetime} and {@code near-cache-max-bytes} ({@code 64m}, {@code 1g}, {@code 0} for 5% of
  * the heap); the key namespace's {@code version} ({@code 2}, {@code 2026-12}; letters, digits,
- * {@code . _ -}); the gutter's {@code outage-ttl} ({@code 0} for off) and
- * {@code outage-max-entries}. See {@link AsideConfiguration}.
+ * {@code . _ -}); the gutter's {@code outage-ttl} ({@code 0} for off), {@code outage-max-bytes}
+ * ({@code 16m}, {@code 0} for 5% of the heap) and {@code outage-max-entries} ({@code 0} for none);
+ * replication's {@code invalidation-replicas} ({@code 0} for off). See
+ * {@link AsideConfiguration}.
  */
 public final class CacheSettings {
   private static final String EXPIRY_FORMS = "expected eternal, created <duration>,"
@@ -95,8 +97,12 @@ public final class CacheSettings {
       Setting.of("near-cache-max-bytes", (text, loader) -> SettingValues.byteCount(text),
           AsideConfiguration::setNearCacheMaxBytes),
       Setting.of("outage-ttl", (text, loader) -> SettingValues.durationOrZero(text), AsideConfiguration::setOutageTtl),
-      Setting.of("outage-max-entries", (text, loader) -> (long) SettingValues.number(text, 1, 1e9),
-          AsideConfiguration::setOutageMaxEntries));
+      Setting.of("outage-max-entries", (text, loader) -> (long) SettingValues.number(text, 0, 1e9),
+          AsideConfiguration::setOutageMaxEntries),
+      Setting.of("outage-max-bytes", (text, loader) -> SettingValues.byteCount(text),
+          AsideConfiguration::setOutageMaxBytes),
+      Setting.of("invalidation-replicas", (text, loader) -> SettingValues.wholeNumber(text, 0, 100),
+          AsideConfiguration::setInvalidationReplicas));
 
   private static final CacheSettings EMPTY = new CacheSettings(Map.of());
 

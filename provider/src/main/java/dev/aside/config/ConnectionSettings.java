@@ -26,16 +26,24 @@ import java.util.regex.Pattern;
  * rediss://[[user]:password@]host[:port][/db][?options]                       (TLS)
  * redis-sentinel://[[user]:password@]host[:port][,host2[:port2]...][/db]?sentinelMasterId=name[&amp;options]
  * rediss-sentinel://...                                                        (TLS, sentinel)
+ * redis-cluster://[[user]:password@]host[:port][,host2[:port2]...][?options]    (Redis Cluster, seed nodes)
+ * rediss-cluster://...                                                         (TLS, cluster)
  * </pre>
  * A user information without a colon ({@code redis://secret@host}) is a password, as in Lettuce.
+ * A cluster URI names seed nodes, each parsed as a {@code redis://} (or {@code rediss://}) URI with
+ * the same user information and options; the client discovers the other nodes from them. A cluster
+ * has database 0 only: another database is rejected, as are the Sentinel options.
  *
  * <p>Aside options: {@code prefix} (namespace of every Redis key, default {@value #DEFAULT_PREFIX},
  * {@code [A-Za-z0-9._-]{1,64}}), {@code timeout} (command timeout, default 500ms, applied to the
  * {@link RedisURI}), {@code connectTimeout} (default 2s) and {@code allow} (comma-separated extra
  * deserialization allowlist patterns, default none), {@code breakerFailures} (consecutive Redis
  * failures that open the circuit breaker, default 5), {@code breakerOpen} (how long it first stays
- * open, default 1s) and {@code invalidationQueue} (capacity of the queue of failed invalidations,
- * default 10000). Durations are written {@code 250ms}, {@code 2s},
+ * open, default 1s), {@code invalidationQueue} (capacity of the queue of failed invalidations,
+ * default 10000), {@code outageMaxLoads} (most loader calls in flight while failing open, default 0: no
+ * cap) and {@code outageLoadWait} (how long a load over that cap waits for a slot, default the
+ * {@code timeout}), and on cluster URIs only {@code topologyRefresh} (period of the periodic cluster
+ * topology refresh, default 30s; the adaptive refresh on redirects and reconnects is always on). Durations are written {@code 250ms}, {@code 2s},
  * {@code 1m}, {@code 1h}, {@code 1d} or in ISO-8601 ({@code PT2S}). Lettuce options passed through:
  * {@code database}, {@code db}, {@code clientName}, {@code sentinelMasterId}, {@code verifyPeer},
  * {@code libraryName}, {@code libraryVersion}. Option names are case-sensitive; any other option, a
@@ -52,6 +60,8 @@ public final class ConnectionSettings {
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(500);
   /** The default connect timeout. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  /** The default period of a cluster's periodic topology refresh. */
+  public static final Duration DEFAULT_TOPOLOGY_REFRESH = Duration.ofSeconds(30);
 
   private static final String PREFIX = "prefix";
   private static final String TIMEOUT = "timeout";
@@ -60,8 +70,11 @@ public final class ConnectionSettings {
   private static final String BREAKER_FAILURES = "breakerFailures";
   private static final String BREAKER_OPEN = "breakerOpen";
   private static final String INVALIDATION_QUEUE = "invalidationQueue";
+  private static final String OUTAGE_MAX_LOADS = "outageMaxLoads";
+  private static final String OUTAGE_LOAD_WAIT = "outageLoadWait";
+  private static final String TOPOLOGY_REFRESH = "topologyRefresh";
   private static final Set<String> ASIDE_OPTIONS = Set.of(PREFIX, TIMEOUT, CONNECT_TIMEOUT, ALLOW, BREAKER_FAILURES,
-      BREAKER_OPEN, INVALIDATION_QUEUE);
+      BREAKER_OPEN, INVALIDATION_QUEUE, OUTAGE_MAX_LOADS, OUTAGE_LOAD_WAIT, TOPOLOGY_REFRESH);
 
   private static final String DATABASE = RedisURI.PARAMETER_NAME_DATABASE;
   private static final String DB = RedisURI.PARAMETER_NAME_DATABASE_ALT;
@@ -74,17 +87,22 @@ public final class ConnectionSettings {
       RedisURI.PARAMETER_NAME_CLIENT_NAME, SENTINEL_MASTER_ID, VERIFY_PEER,
       RedisURI.PARAMETER_NAME_LIBRARY_NAME, RedisURI.PARAMETER_NAME_LIBRARY_VERSION);
   private static final String ACCEPTED_OPTIONS = "prefix, timeout, connectTimeout, allow, breakerFailures,"
-      + " breakerOpen, invalidationQueue, database,"
+      + " breakerOpen, invalidationQueue, outageMaxLoads, outageLoadWait, topologyRefresh, database,"
       + " db, clientName, sentinelMasterId, verifyPeer, libraryName, libraryVersion";
 
   private static final Set<String> STANDALONE_SCHEMES = Set.of("redis", "rediss");
   private static final Set<String> SENTINEL_SCHEMES = Set.of("redis-sentinel", "rediss-sentinel");
-  private static final String ACCEPTED_SCHEMES = "redis, rediss, redis-sentinel, rediss-sentinel";
+  private static final Set<String> CLUSTER_SCHEMES = Set.of("redis-cluster", "rediss-cluster");
+  private static final String ACCEPTED_SCHEMES = "redis, rediss, redis-sentinel, rediss-sentinel, redis-cluster,"
+      + " rediss-cluster";
 
   private static final Pattern PREFIX_PATTERN = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern DIGITS = Pattern.compile("\\d{1,9}");
 
   private final RedisURI redisUri;
+  /* The seed nodes of a cluster URI (redisUri is the first); empty for the other forms. */
+  private final List<RedisURI> clusterSeeds;
+  private final Duration topologyRefresh;
   private final String prefix;
   private final Duration commandTimeout;
   private final Duration connectTimeout;
@@ -92,11 +110,13 @@ public final class ConnectionSettings {
   private final ResilienceSettings resilience;
   private final String redacted;
 
-  private ConnectionSettings(RedisURI redisUri, String prefix, Duration commandTimeout,
-      Duration connectTimeout, List<String> deserializationAllowlist, ResilienceSettings resilience,
-      String redacted) {
+  private ConnectionSettings(List<RedisURI> redisUris, boolean cluster, Duration topologyRefresh, String prefix,
+      Duration commandTimeout, Duration connectTimeout, List<String> deserializationAllowlist,
+      ResilienceSettings resilience, String redacted) {
     this.resilience = Objects.requireNonNull(resilience);
-    this.redisUri = Objects.requireNonNull(redisUri);
+    this.redisUri = redisUris.get(0);
+    this.clusterSeeds = cluster ? List.copyOf(redisUris) : List.of();
+    this.topologyRefresh = Objects.requireNonNull(topologyRefresh);
     this.prefix = Objects.requireNonNull(prefix);
     this.commandTimeout = Objects.requireNonNull(commandTimeout);
     this.connectTimeout = Objects.requireNonNull(connectTimeout);
@@ -133,15 +153,16 @@ public final class ConnectionSettings {
     String redacted = RedactedUri.of(uri);
     String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
     boolean sentinel = SENTINEL_SCHEMES.contains(scheme);
-    if (!sentinel && !STANDALONE_SCHEMES.contains(scheme)) {
+    boolean cluster = CLUSTER_SCHEMES.contains(scheme);
+    if (!sentinel && !cluster && !STANDALONE_SCHEMES.contains(scheme)) {
       throw invalid(redacted, "scheme '" + uri.getScheme() + "' is not supported; accepted schemes: "
           + ACCEPTED_SCHEMES);
     }
     if (uri.isOpaque() || uri.getRawAuthority() == null) {
       throw invalid(redacted, "no host; expected " + scheme + "://host[:port]");
     }
-    checkHosts(uri.getRawAuthority(), sentinel, redacted);
-    if (!sentinel && uri.getHost() == null) {
+    List<String> nodes = checkHosts(uri.getRawAuthority(), sentinel || cluster, scheme, redacted);
+    if (!sentinel && !cluster && uri.getHost() == null) {
       /* Lettuce would then take "host:port" as a host name; this happens when the user information
        * holds a raw '@', '/' or similar character. */
       throw invalid(redacted, "the authority does not parse as [user:password@]host[:port]; percent-encode"
@@ -153,6 +174,11 @@ public final class ConnectionSettings {
     List<String> lettuceQuery = new ArrayList<>();
     splitQuery(uri.getRawQuery(), options, lettuceQuery, redacted);
     checkLettuceOptions(options, pathDatabase, sentinel, uri.getRawFragment(), redacted);
+    if (cluster) {
+      checkClusterDatabase(uri.getRawPath(), options, redacted);
+    } else if (options.containsKey(TOPOLOGY_REFRESH)) {
+      throw invalid(redacted, "option topologyRefresh is only accepted by redis-cluster URIs");
+    }
 
     String prefix = options.getOrDefault(PREFIX, DEFAULT_PREFIX);
     if (!PREFIX_PATTERN.matcher(prefix).matches()) {
@@ -160,6 +186,7 @@ public final class ConnectionSettings {
     }
     Duration commandTimeout = durationOption(options, TIMEOUT, DEFAULT_COMMAND_TIMEOUT, redacted);
     Duration connectTimeout = durationOption(options, CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, redacted);
+    Duration topologyRefresh = durationOption(options, TOPOLOGY_REFRESH, DEFAULT_TOPOLOGY_REFRESH, redacted);
     List<String> allowlist = List.of();
     if (options.containsKey(ALLOW)) {
       try {
@@ -173,18 +200,42 @@ public final class ConnectionSettings {
     ResilienceSettings resilience = new ResilienceSettings(
         countOption(options, BREAKER_FAILURES, defaults.breakerFailures(), redacted),
         durationOption(options, BREAKER_OPEN, defaults.breakerOpen(), redacted),
-        countOption(options, INVALIDATION_QUEUE, defaults.invalidationQueue(), redacted));
+        countOption(options, INVALIDATION_QUEUE, defaults.invalidationQueue(), redacted),
+        capOption(options, OUTAGE_MAX_LOADS, redacted),
+        options.containsKey(OUTAGE_LOAD_WAIT) && options.get(OUTAGE_LOAD_WAIT).equals("0") ? Duration.ZERO
+            : durationOption(options, OUTAGE_LOAD_WAIT, commandTimeout, redacted));
 
-    RedisURI redisUri = toRedisUri(uri, scheme, lettuceQuery, redacted);
-    redisUri.setTimeout(commandTimeout);
-    redisUri.getSentinels().forEach(node -> node.setTimeout(commandTimeout));
-    return new ConnectionSettings(redisUri, prefix, commandTimeout, connectTimeout, allowlist, resilience,
-        redacted);
+    List<RedisURI> redisUris = cluster ? toClusterSeeds(uri, scheme, nodes, lettuceQuery, redacted)
+        : List.of(toRedisUri(uri, scheme, lettuceQuery, redacted));
+    for (RedisURI redisUri : redisUris) {
+      redisUri.setTimeout(commandTimeout);
+      redisUri.getSentinels().forEach(node -> node.setTimeout(commandTimeout));
+    }
+    return new ConnectionSettings(redisUris, cluster, topologyRefresh, prefix, commandTimeout, connectTimeout,
+        allowlist, resilience, redacted);
   }
 
-  /** The Lettuce URI to connect with; it carries the credentials, so it is for connecting only. */
+  /**
+   * The Lettuce URI to connect with (of a cluster, its first seed node); it carries the credentials,
+   * so it is for connecting only.
+   */
   public RedisURI redisUri() {
     return redisUri;
+  }
+
+  /** Whether the URI names a Redis Cluster ({@code redis-cluster} schemes). */
+  public boolean isCluster() {
+    return !clusterSeeds.isEmpty();
+  }
+
+  /** The seed nodes of a cluster URI, in the URI's order, each with the credentials; empty unless {@link #isCluster()}. */
+  public List<RedisURI> clusterSeeds() {
+    return clusterSeeds;
+  }
+
+  /** The period of a cluster's periodic topology refresh ({@code topologyRefresh}, default 30s). */
+  public Duration topologyRefresh() {
+    return topologyRefresh;
   }
 
   /** The namespace prefix of every Redis key. */
@@ -207,12 +258,15 @@ public final class ConnectionSettings {
     return deserializationAllowlist;
   }
 
-  /** Circuit breaker and invalidation queue settings ({@code breakerFailures}, {@code breakerOpen}, {@code invalidationQueue}). */
+  /**
+   * Circuit breaker, invalidation queue and outage load cap settings ({@code breakerFailures}, {@code breakerOpen},
+   * {@code invalidationQueue}, {@code outageMaxLoads}, {@code outageLoadWait}).
+   */
   public ResilienceSettings resilience() {
     return resilience;
   }
 
-  /** Whether connections use TLS ({@code rediss} schemes). */
+  /** Whether connections use TLS ({@code rediss}, {@code rediss-sentinel}, {@code rediss-cluster}). */
   public boolean tls() {
     return redisUri.isSsl();
   }
@@ -228,16 +282,19 @@ public final class ConnectionSettings {
     return redacted;
   }
 
-  /* Each host of the authority (several only for sentinels) must parse as a server-based URI
-   * authority, which rejects non-numeric ports; the port must then be in range. */
-  private static void checkHosts(String rawAuthority, boolean sentinel, String redacted) {
+  /* Each host of the authority (several only for sentinels and clusters) must parse as a
+   * server-based URI authority, which rejects non-numeric ports; the port must then be in range.
+   * Returns the hosts as written. */
+  private static List<String> checkHosts(String rawAuthority, boolean severalAllowed, String scheme,
+      String redacted) {
     String hosts = rawAuthority.substring(rawAuthority.lastIndexOf('@') + 1);
     if (hosts.isEmpty()) {
       throw invalid(redacted, "no host");
     }
     String[] nodes = hosts.split(",", -1);
-    if (nodes.length > 1 && !sentinel) {
-      throw invalid(redacted, "several hosts '" + hosts + "' are only accepted by redis-sentinel URIs");
+    if (nodes.length > 1 && !severalAllowed) {
+      throw invalid(redacted, "several hosts '" + hosts + "' are only accepted by redis-sentinel and redis-cluster"
+          + " URIs; for a Redis Cluster write " + scheme + "-cluster://" + hosts);
     }
     for (String node : nodes) {
       URI parsed;
@@ -251,6 +308,17 @@ public final class ConnectionSettings {
       }
       if (parsed.getPort() == 0 || parsed.getPort() > 65535 || node.endsWith(":")) {
         throw invalid(redacted, "port of '" + node + "' is not in 1..65535");
+      }
+    }
+    return List.of(nodes);
+  }
+
+  /* A cluster has database 0 only (SELECT is refused in cluster mode). */
+  private static void checkClusterDatabase(String rawPath, Map<String, String> options, String redacted) {
+    String database = rawPath == null || rawPath.length() <= 1 ? null : rawPath.substring(1);
+    for (String value : new String[] {database, options.get(DATABASE), options.get(DB)}) {
+      if (value != null && Integer.parseInt(value) != 0) {
+        throw invalid(redacted, "database " + value + ": a Redis Cluster has database 0 only");
       }
     }
   }
@@ -350,6 +418,18 @@ public final class ConnectionSettings {
     return Integer.parseInt(value);
   }
 
+  /** A count where 0 means none; absent is 0. */
+  private static int capOption(Map<String, String> options, String name, String redacted) {
+    String value = options.get(name);
+    if (value == null) {
+      return 0;
+    }
+    if (!DIGITS.matcher(value).matches()) {
+      throw invalid(redacted, "option " + name + "='" + value + "' must be a whole number, 0 for no cap");
+    }
+    return Integer.parseInt(value);
+  }
+
   private static Duration durationOption(Map<String, String> options, String name, Duration fallback,
       String redacted) {
     String value = options.get(name);
@@ -381,6 +461,31 @@ public final class ConnectionSettings {
     } catch (RuntimeException e) {
       throw invalid(redacted, "rejected by Lettuce (" + e.getClass().getSimpleName() + ")");
     }
+  }
+
+  /* One redis:// (or rediss://) URI per seed node, each with the user information, path and Lettuce
+   * options of the cluster URI, so every node is reached with the same credentials and TLS settings. */
+  private static List<RedisURI> toClusterSeeds(URI uri, String scheme, List<String> nodes, List<String> lettuceQuery,
+      String redacted) {
+    String nodeScheme = scheme.startsWith("rediss") ? "rediss" : "redis";
+    String authority = uri.getRawAuthority();
+    int at = authority.lastIndexOf('@');
+    String userInfo = at < 0 ? "" : authority.substring(0, at + 1);
+    List<RedisURI> seeds = new ArrayList<>(nodes.size());
+    for (String node : nodes) {
+      URI seed;
+      try {
+        seed = new URI(nodeScheme + "://" + userInfo + node + (uri.getRawPath() == null ? "" : uri.getRawPath()));
+      } catch (URISyntaxException e) {
+        throw invalid(redacted, "seed node '" + node + "' does not parse as [user:password@]host[:port]");
+      }
+      if (seed.getHost() == null) {
+        throw invalid(redacted, "the authority does not parse as [user:password@]host[:port][,host[:port]...];"
+            + " percent-encode reserved characters such as @ / : in the user name and password");
+      }
+      seeds.add(toRedisUri(seed, nodeScheme, lettuceQuery, redacted));
+    }
+    return seeds;
   }
 
   private static String decode(String raw) {

@@ -101,6 +101,15 @@ final class SettingValues {
   }
 
   /** A decimal number within {@code min..max}. */
+  /** A whole number within {@code min..max}, e.g. a count of replicas. */
+  static int wholeNumber(String text, int min, int max) {
+    double number = number(text, min, max);
+    if (number != Math.rint(number)) {
+      throw new IllegalArgumentException("'" + text.trim() + "' is not a whole number");
+    }
+    return (int) number;
+  }
+
   static double number(String text, double min, double max) {
     double number;
     try {

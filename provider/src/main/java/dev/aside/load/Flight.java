@@ -15,6 +15,11 @@ import javax.cache.integration.CacheLoaderException;
  * (a successful fill proves no write raced with the load), before loading without a lease, and
  * when a Redis read it answers with was already in flight as someone joined. A miss that finds the
  * flight closed starts a flight of its own.
+ *
+ * <p>A write made through this JVM {@linkplain #overtake overtakes} the flight of its key if it is still
+ * open: a joiner may then have begun after the write, so an answer loaded before the write, which no fill
+ * proved fresh, is not handed to it (see {@link ReadThrough}). The owner reads the mark after it closed the
+ * flight; a write that finds the flight closed (unregistered) leaves it alone, as nobody can join it then.
  */
 final class Flight<V> {
   private static final long CLOSED = -1;
@@ -22,6 +27,7 @@ final class Flight<V> {
   private final CompletableFuture<V> result = new CompletableFuture<>();
   private final AtomicLong joins = new AtomicLong();
   private final Runnable unregister;
+  private volatile boolean overtaken;
 
   Flight(Runnable unregister) {
     this.unregister = unregister;
@@ -54,10 +60,24 @@ final class Flight<V> {
     return true;
   }
 
-  /** Closes the flight to joiners; those already in get this flight's answer. */
-  void close() {
-    joins.set(CLOSED);
+  /**
+   * Closes the flight to joiners; those already in get this flight's answer. Returns whether anyone joined it
+   * (false when it was closed already).
+   */
+  boolean close() {
+    long joined = joins.getAndSet(CLOSED);
     unregister.run();
+    return joined > 0;
+  }
+
+  /** A write of the key made through this JVM while the flight may still take joiners. */
+  void overtake() {
+    overtaken = true;
+  }
+
+  /** Whether a write made through this JVM overtook the flight; read after {@link #close}. */
+  boolean wasOvertaken() {
+    return overtaken;
   }
 
   void complete(V value) {

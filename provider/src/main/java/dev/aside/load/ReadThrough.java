@@ -2,6 +2,7 @@ package dev.aside.load;
 
 import dev.aside.codec.EntryKey;
 import dev.aside.codec.MaxValueSize;
+import dev.aside.codec.UndecodableValueException;
 import dev.aside.codec.ValueCodec;
 import dev.aside.codec.ValueFormat;
 import dev.aside.codec.ValueFormat.LoadInfo;
@@ -13,6 +14,7 @@ import dev.aside.redis.RedisOperationException;
 import dev.aside.redis.RedisStore.LeaseReply;
 import dev.aside.redis.EntryTtl;
 import dev.aside.resilience.Gutter;
+import dev.aside.resilience.OutageLoads;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
@@ -37,26 +39,46 @@ import org.slf4j.LoggerFactory;
  *  2. Coalesce across JVMs: the flight runs lease.lua, which returns the entry if another JVM
  *     filled it meanwhile, or takes the entry's lease (random token, SET NX PX, same slot).
  *  3. Lease taken: call the loader, then fill with fill.lua, which stores the value only while the
- *     token is still the lease. A null from the loader stores a tombstone if negative caching is on.
+ *     token is still the lease and the entry is still absent. A null from the loader stores a
+ *     tombstone if negative caching is on.
  *  4. Lease held elsewhere: wait with bounded back-off polling for that JVM's fill; past the lease
  *     wait, load on our own and answer without caching (a lease whose holder died expires by itself).
  *  5. Fail open: when Redis is failing or not trusted for the key, the flight answers from the gutter
  *     if it keeps the key (outage-ttl), else calls the loader and keeps the value there (see
- *     {@link Gutter}); nothing is stored in Redis.
+ *     {@link Gutter}); nothing is stored in Redis. With outageMaxLoads, the loader call first takes
+ *     one of the manager's slots ({@link OutageLoads}), or is refused once outageLoadWait has passed.
  *  6. Refresh-ahead (optional, needs leases): a hit close to expiry may, with XFetch's
  *     probability, start a coalesced background refresh under the lease; the reader never waits.
+ *     Its fill stores the value only while the entry still holds the very bytes that hit read.
  * </pre>
  *
  * <p>Invariants, which together mean a read that begins after a write's invalidation has returned
  * never gets the value from before that write:
  * <ul>
- *   <li>every write, removal or invalidation of an entry deletes its lease first (the cache does
- *       this), so a fill that raced with it is rejected and nothing stale is stored;
+ *   <li>a fill stores nothing unless the entry is as its load found it: a miss's fill only into an
+ *       absent entry, a refresh's only over the bytes it refreshes. A write (put, replace, invoke,
+ *       loadAll's store: one command, no lease touched) leaves the entry present and changed, so a
+ *       fill that raced with it is rejected. Every removal or invalidation (remove, removeAll, clear,
+ *       a conditional or processor removal, an update or access that expires the entry at once, the
+ *       replay of a failed invalidation) deletes the lease with the entry or ahead of it, so the
+ *       token check rejects the fill although the entry is absent again;
+ *   <li>what this does not cover: a write whose entry is gone again before the fill, without Aside
+ *       deleting it (its own TTL ran out, or Redis evicted it under maxmemory), leaves the lease and
+ *       an absent entry behind, so a miss's fill of a value loaded before that write is stored. That
+ *       needs the write's TTL (or an eviction) to end within one load; the stored value then lives
+ *       for its own TTL. A refresh's fill is never affected (the entry it must find is gone);
  *   <li>a flight stops taking joiners just before it fills (see {@link Flight}). If the fill is
  *       rejected, a write raced with the load and a joiner may have arrived after that write: the
  *       flight loads again before it answers anyone. Every joiner arrived before that reload
  *       began, so the reload is fresh for all of them; further reloads only try to cache it;
- *   <li>a waiter whose deadline passes answers with its own load, which began after its read did.
+ *   <li>a waiter whose deadline passes answers with its own load, which began after its read did;
+ *   <li>a write made through this JVM (after its writer ran) overtakes the flight of its key if it is
+ *       still open ({@link #written}): a joiner may have begun after that write. A rejected fill makes
+ *       the flight load again anyway; where nothing can reject the value (the fill failed with Redis,
+ *       the value is too large to cache, the flight failed open and has no fill), an overtaken flight
+ *       loads again once closed and answers with that load, which began after every joiner's read. A
+ *       background refresh loads again for its joiners when its fill was rejected or it was overtaken.
+ *       A write that finds the flight closed needs nothing: nobody can join it any more.
  * </ul>
  */
 public final class ReadThrough<K, V> {
@@ -78,6 +100,7 @@ public final class ReadThrough<K, V> {
   private final double refreshBeta;
   private final MaxValueSize maxValueSize;
   private final Gutter gutter;
+  private final OutageLoads outageLoads;
   private final ConcurrentMap<ByteBuffer, Flight<V>> flights = new ConcurrentHashMap<>();
 
   /** The read-path settings of one cache. */
@@ -91,7 +114,7 @@ public final class ReadThrough<K, V> {
    */
   public ReadThrough(RedisStore store, ValueCodec<V> values, MaxValueSize maxValueSize,
       BiFunction<EntryKey, byte[], V> decode, ExpiryTimes expiry, BiConsumer<K, V> onCreated, ReadPathMetrics metrics,
-      Executor executor, Gutter gutter, Settings settings) {
+      Executor executor, Gutter gutter, OutageLoads outageLoads, Settings settings) {
     this.store = Objects.requireNonNull(store);
     this.values = Objects.requireNonNull(values);
     this.decode = Objects.requireNonNull(decode);
@@ -107,11 +130,28 @@ public final class ReadThrough<K, V> {
     this.refreshBeta = settings.refreshAheadBeta();
     this.maxValueSize = Objects.requireNonNull(maxValueSize);
     this.gutter = Objects.requireNonNull(gutter);
+    this.outageLoads = Objects.requireNonNull(outageLoads);
   }
 
-  /** Whether writes must void leases (the cache calls {@link RedisStore#voidLeaseAsync} first). */
+  /** Whether removals must void leases (the cache calls {@link RedisStore#voidLeaseAsync} first). */
   public boolean usesLeases() {
     return leaseTtl > 0;
+  }
+
+  /**
+   * A write or removal of the entry through this JVM, made after its writer ran: a flight of the key still
+   * open to joiners loads again before it answers, unless a rejected fill already made it (see the invariants).
+   */
+  public void written(byte[] redisKey) {
+    Flight<V> flight = flights.get(ByteBuffer.wrap(redisKey));
+    if (flight != null) {
+      flight.overtake();
+    }
+  }
+
+  /** {@link #written} for every entry: the cache was cleared. */
+  public void writtenAll() {
+    flights.values().forEach(Flight::overtake);
   }
 
   /** Whether stored values may be tombstones. */
@@ -133,7 +173,8 @@ public final class ReadThrough<K, V> {
    */
   public V load(K key, EntryKey entryKey, boolean redisAnswers, LoaderAdapter<K, V> loader) {
     if (!coalescing) {
-      return redisAnswers ? fly(key, entryKey, new Flight<>(() -> {}), loader) : failOpen(key, entryKey, loader);
+      Flight<V> alone = new Flight<>(() -> {});
+      return redisAnswers ? fly(key, entryKey, alone, loader) : failOpen(key, entryKey, alone, loader);
     }
     ByteBuffer id = ByteBuffer.wrap(entryKey.redisKey());
     while (true) {
@@ -141,7 +182,7 @@ public final class ReadThrough<K, V> {
       Flight<V> running = flights.putIfAbsent(id, flight);
       if (running == null) {
         try {
-          V value = redisAnswers ? fly(key, entryKey, flight, loader) : failOpen(key, entryKey, loader);
+          V value = redisAnswers ? fly(key, entryKey, flight, loader) : failOpen(key, entryKey, flight, loader);
           flight.complete(value);
           return value;
         } catch (RuntimeException e) {
@@ -182,7 +223,7 @@ public final class ReadThrough<K, V> {
         reply = store.leaseOrGet(entryKey.redisKey(), token, leaseTtl);
       } catch (RedisOperationException e) {
         metrics.recordFailedRead();
-        return failOpen(key, entryKey, loader);   // Redis is failing: the gutter or the source answers
+        return failOpen(key, entryKey, flight, loader);   // Redis is failing: the gutter or the source answers
       }
       switch (reply.state()) {
         case FOUND -> {
@@ -205,7 +246,12 @@ public final class ReadThrough<K, V> {
           }
           flight.close();
           loads++;
-          if (fillUnderLease(key, entryKey, token, value, start) || loads == MAX_LOADS_PER_FLIGHT) {
+          boolean notRejected = fillUnderLease(key, entryKey, token, value, start, null);
+          if (notRejected && flight.wasOvertaken()) {
+            // An own write came while joiners could, and no fill proves this value fresh: load again.
+            return callLoader(key, loader);
+          }
+          if (notRejected || loads == MAX_LOADS_PER_FLIGHT) {
             return value;
           }
           // A write or invalidation raced with this load: load again before answering anyone.
@@ -258,10 +304,11 @@ public final class ReadThrough<K, V> {
   }
 
   /**
-   * Stores what the loader returned while the lease is ours; false when the fill was rejected as
-   * stale. A value too large to cache, or a Redis failure, leaves it uncached (the lease expires).
+   * Stores what the loader returned while the lease is ours and the entry is as the load found it
+   * ({@code found}: null when absent); false when the fill was rejected as stale. A value too large to
+   * cache, or a Redis failure, leaves it uncached (the lease expires).
    */
-  private boolean fillUnderLease(K key, EntryKey entryKey, byte[] token, V value, long loadStart) {
+  private boolean fillUnderLease(K key, EntryKey entryKey, byte[] token, V value, long loadStart, byte[] found) {
     EntryTtl ttl = value == null ? negativeTtl : expiry.creation();
     byte[] bytes = ttl.isExpired() ? null : value == null ? ValueFormat.tombstone(entryKey)
         : encode(entryKey, value, loadStart, ttl);
@@ -270,7 +317,7 @@ public final class ReadThrough<K, V> {
       return true;
     }
     try {
-      if (!store.fill(entryKey.redisKey(), token, bytes, ttl)) {
+      if (!store.fill(entryKey.redisKey(), token, bytes, ttl, found)) {
         return false;
       }
     } catch (RedisOperationException e) {
@@ -323,15 +370,19 @@ public final class ReadThrough<K, V> {
       return;
     }
     try {
-      executor.execute(() -> refresh(key, entryKey, flight, loader));
+      executor.execute(() -> refresh(key, entryKey, bytes, flight, loader));
       metrics.recordEarlyRefresh();
     } catch (RejectedExecutionException e) {
       flight.complete(null);
     }
   }
 
-  /** A background refresh: reload under the lease and fill; misses meanwhile join it. */
-  private void refresh(K key, EntryKey entryKey, Flight<V> flight, LoaderAdapter<K, V> loader) {
+  /**
+   * A background refresh of the entry that held {@code bytes}: reload under the lease and fill over
+   * those bytes; misses meanwhile join it. A rejected fill means a write or removal raced with the
+   * reload, and a joiner may have missed after it: joiners, if any, are answered the way a miss is.
+   */
+  private void refresh(K key, EntryKey entryKey, byte[] bytes, Flight<V> flight, LoaderAdapter<K, V> loader) {
     try {
       byte[] token = LeaseToken.next();
       if (!store.takeLease(entryKey.redisKey(), token, leaseTtl)) {
@@ -341,8 +392,14 @@ public final class ReadThrough<K, V> {
       }
       long start = System.nanoTime();
       V value = callLoader(key, loader);
-      flight.close();
-      fillUnderLease(key, entryKey, token, value, start);
+      boolean joined = flight.close();
+      if (!fillUnderLease(key, entryKey, token, value, start, bytes)) {
+        // A write or removal raced with the reload: joiners are answered the way a miss is.
+        metrics.recordStaleFillRejected();
+        value = joined ? fly(key, entryKey, flight, loader) : value;
+      } else if (joined && flight.wasOvertaken()) {
+        value = callLoader(key, loader);   // an own write no fill proves this value fresher than
+      }
       flight.complete(value);
     } catch (RuntimeException e) {
       log.warn("Refresh-ahead of a key failed; the entry stays until it expires: {}", e.toString());
@@ -372,18 +429,69 @@ public final class ReadThrough<K, V> {
     return ValueFormat.stamped(ValueFormat.withLoadInfo(bytes, loadMillis, expiresAt), entryKey);
   }
 
-  /** Redis is not answering for this key: the gutter's value if it keeps one, else a load that it keeps. */
-  private V failOpen(K key, EntryKey entryKey, LoaderAdapter<K, V> loader) {
-    V kept = gutter.get(entryKey.redisKey());
+  /**
+   * Redis is not answering for this key: the gutter's value or a load, taken again after the flight closed
+   * if an own write overtook it meanwhile (no fill can prove the first one fresh).
+   */
+  private V failOpen(K key, EntryKey entryKey, Flight<V> flight, LoaderAdapter<K, V> loader) {
+    V value = keptOrLoaded(key, entryKey, loader);
+    flight.close();
+    return flight.wasOvertaken() ? keptOrLoaded(key, entryKey, loader) : value;
+  }
+
+  /**
+   * The gutter's value if it keeps one, else a load (within the manager's cap of loads in flight, if any)
+   * whose value the gutter keeps.
+   */
+  private V keptOrLoaded(K key, EntryKey entryKey, LoaderAdapter<K, V> loader) {
+    V kept = fromGutter(entryKey);
     if (kept != null) {
-      metrics.recordOutageHit();
       return kept;
     }
-    metrics.recordOutageLoad();
-    try (Gutter.Ticket ticket = gutter.startLoad()) {
-      V value = callLoader(key, loader);
-      gutter.keep(entryKey.redisKey(), ticket, value);
+    if (!outageLoads.tryAcquire()) {
+      metrics.recordOutageLoadRefused();
+      throw outageLoads.refusal();
+    }
+    try {
+      kept = fromGutter(entryKey);   // another flight of the key may have kept it while this one waited
+      if (kept != null) {
+        return kept;
+      }
+      metrics.recordOutageLoad();
+      try (Gutter.Ticket ticket = gutter.startLoad()) {
+        V value = callLoader(key, loader);
+        if (value != null && gutter.isEnabled()) {
+          gutter.keep(entryKey.redisKey(), ticket, encodeForGutter(value));
+        }
+        return value;
+      }
+    } finally {
+      outageLoads.release();
+    }
+  }
+
+  /** A loaded value's bytes for the gutter, or null (not kept) if it cannot be stored, as a fill would find. */
+  private byte[] encodeForGutter(V value) {
+    try {
+      return values.encode(value);
+    } catch (IllegalArgumentException e) {
+      log.debug("A loaded value is not kept in the gutter: {}", e.getMessage());
+      return null;
+    }
+  }
+
+  /** A fresh instance of the value the gutter keeps for the key, counted as an outage hit; or null. */
+  private V fromGutter(EntryKey entryKey) {
+    byte[] bytes = gutter.get(entryKey.redisKey());
+    if (bytes == null) {
+      return null;
+    }
+    try {
+      V value = values.decode(bytes);
+      metrics.recordOutageHit();
       return value;
+    } catch (UndecodableValueException e) {
+      return null;   // cannot happen: the bytes were encoded here, or decoded when Redis answered them
     }
   }
 

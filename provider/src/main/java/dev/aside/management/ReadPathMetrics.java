@@ -17,7 +17,13 @@ public final class ReadPathMetrics implements ReadPathMetricsMXBean {
   private final LongAdder failedWrites = new LongAdder();
   private final LongAdder outageHits = new LongAdder();
   private final LongAdder outageLoads = new LongAdder();
+  private final LongAdder outageLoadsRefused = new LongAdder();
+  private final LongAdder outageEvictions = new LongAdder();
+  private final LongAdder outageEvictedBytes = new LongAdder();
+  private final LongAdder outageTooLarge = new LongAdder();
   private volatile LongSupplier outageEntries = () -> 0;
+  private volatile LongSupplier outageWeightedSize = () -> 0;
+  private volatile long outageMaxBytes;
 
   /** A read answered from the gutter while Redis was not answering for its key. */
   public void recordOutageHit() {
@@ -29,9 +35,57 @@ public final class ReadPathMetrics implements ReadPathMetricsMXBean {
     outageLoads.increment();
   }
 
-  /** Where {@link #getOutageEntries} comes from: the cache's gutter. */
-  public void measureOutageEntries(LongSupplier entries) {
+  /** A load refused by {@code outageMaxLoads}: its caller got a {@code CacheLoaderException}. */
+  public void recordOutageLoadRefused() {
+    outageLoadsRefused.increment();
+  }
+
+  /** A gutter value evicted by the gutter's bounds; {@code weight} is what it weighed. */
+  public void recordOutageEviction(long weight) {
+    outageEvictions.increment();
+    outageEvictedBytes.add(weight);
+  }
+
+  /** A value not kept in the gutter: it weighs more than 1/16 of the gutter's byte bound. */
+  public void recordOutageTooLarge() {
+    outageTooLarge.increment();
+  }
+
+  /** Where the gutter's gauges come from: its entries, their weight, and its byte bound. */
+  public void measureOutage(LongSupplier entries, LongSupplier weightedSize, long maxBytes) {
     this.outageEntries = java.util.Objects.requireNonNull(entries);
+    this.outageWeightedSize = java.util.Objects.requireNonNull(weightedSize);
+    this.outageMaxBytes = maxBytes;
+  }
+
+  @Override
+  public long getOutageLoadsRefused() {
+    return outageLoadsRefused.sum();
+  }
+
+  @Override
+  public long getOutageWeightedSize() {
+    return outageWeightedSize.getAsLong();
+  }
+
+  @Override
+  public long getOutageMaxBytes() {
+    return outageMaxBytes;
+  }
+
+  @Override
+  public long getOutageEvictions() {
+    return outageEvictions.sum();
+  }
+
+  @Override
+  public long getOutageEvictedBytes() {
+    return outageEvictedBytes.sum();
+  }
+
+  @Override
+  public long getOutageTooLargeNotKept() {
+    return outageTooLarge.sum();
   }
 
   @Override
@@ -145,7 +199,10 @@ public final class ReadPathMetrics implements ReadPathMetricsMXBean {
         + getCrossJvmWaits() + ", leaseTimeouts=" + getLeaseTimeouts() + ", negativeHits=" + getNegativeHits()
         + ", earlyRefreshes=" + getEarlyRefreshes() + ", staleFillsRejected=" + getStaleFillsRejected()
         + ", undecodableReads=" + getUndecodableReads() + ", failedReads=" + getFailedReads() + ", failedWrites="
-        + getFailedWrites() + ", outageHits=" + getOutageHits() + ", outageLoads=" + getOutageLoads() + ", outageEntries="
-        + getOutageEntries() + "]";
+        + getFailedWrites() + ", outageHits=" + getOutageHits() + ", outageLoads=" + getOutageLoads() + ", outageLoadsRefused="
+        + getOutageLoadsRefused() + ", outageEntries=" + getOutageEntries() + ", outageWeightedSize="
+        + getOutageWeightedSize() + ", outageMaxBytes=" + getOutageMaxBytes() + ", outageEvictions="
+        + getOutageEvictions() + ", outageEvictedBytes=" + getOutageEvictedBytes() + ", outageTooLargeNotKept="
+        + getOutageTooLargeNotKept() + "]";
   }
 }

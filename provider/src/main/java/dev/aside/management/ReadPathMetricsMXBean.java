@@ -38,6 +38,27 @@ public interface ReadPathMetricsMXBean {
   /** Loader calls made while Redis was not answering for their key (failing open). */
   long getOutageLoads();
 
+  /**
+   * Loads refused by the manager's {@code outageMaxLoads} while Redis was not answering: the caller waited
+   * {@code outageLoadWait} for a free slot, then got a {@code CacheLoaderException}.
+   */
+  long getOutageLoadsRefused();
+
   /** Values the gutter holds now. */
   long getOutageEntries();
+
+  /** Bytes the gutter's entries weigh now (encoded values, keys and entry overhead). */
+  long getOutageWeightedSize();
+
+  /** The gutter's byte bound ({@code outage-max-bytes}); 0 without a gutter. */
+  long getOutageMaxBytes();
+
+  /** Gutter values evicted by its bounds (bytes or entries) before their TTL ran out. */
+  long getOutageEvictions();
+
+  /** What the evicted gutter values weighed, in bytes. */
+  long getOutageEvictedBytes();
+
+  /** Values not kept in the gutter because they weigh more than 1/16 of its byte bound. */
+  long getOutageTooLargeNotKept();
 }

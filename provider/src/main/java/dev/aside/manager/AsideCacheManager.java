@@ -9,7 +9,7 @@ import dev.aside.config.RedactedUri;
 import dev.aside.near.InvalidationFeed;
 import dev.aside.redis.RedisConnections;
 import dev.aside.redis.RedisStore;
-import dev.aside.resilience.CircuitBreaker;
+import dev.aside.resilience.Breakers;
 import dev.aside.resilience.InvalidationQueue;
 import dev.aside.resilience.RedisHealth;
 import dev.aside.management.MBeanRegistrar;
@@ -77,10 +77,11 @@ public final class AsideCacheManager implements CacheManager {
     this.sectionUse = CacheSectionUse.of(configFile);
     this.redactedUri = RedactedUri.of(uri);
     this.connections = RedisConnections.open(settings);
-    CircuitBreaker breaker = new CircuitBreaker(settings.resilience(), settings.redacted());
-    this.store = connections.store(breaker);
+    Breakers breakers = settings.isCluster() ? Breakers.perClusterNode(settings.resilience(), settings.redacted())
+        : Breakers.single(settings.resilience(), settings.redacted());
+    this.store = connections.store(breakers);
     this.invalidations = new InvalidationQueue(settings.resilience().invalidationQueue());
-    this.health = new RedisHealth(store, breaker, invalidations, settings.redacted());
+    this.health = new RedisHealth(store, breakers, invalidations);
     connections.onReconnected(health::connectionRestored);
     MBeanRegistrar.register(health, MBeanKind.RESILIENCE, redactedUri, "");
     this.executor = Executors.newCachedThreadPool(task -> {
@@ -228,7 +229,7 @@ public final class AsideCacheManager implements CacheManager {
     return properties;
   }
 
-  /** The manager's Redis health: circuit breaker state and the queue of invalidations awaiting replay. */
+  /** The manager's Redis health: circuit breakers (one per cluster master) and the queue of invalidations awaiting replay. */
   public RedisHealth health() {
     return health;
   }

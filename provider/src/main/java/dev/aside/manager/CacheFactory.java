@@ -1,6 +1,7 @@
 package dev.aside.manager;
 
 import dev.aside.cache.AsideCache;
+import dev.aside.cache.BackgroundTasks;
 import dev.aside.cache.CacheParts;
 import dev.aside.cache.EntryCodec;
 import dev.aside.cache.WriterAdapter;
@@ -27,7 +28,9 @@ import dev.aside.redis.KeyLayout;
 import dev.aside.redis.RedisStore;
 import dev.aside.resilience.FailurePolicy;
 import dev.aside.resilience.Gutter;
+import dev.aside.resilience.GutterSettings;
 import dev.aside.resilience.InvalidationQueue;
+import dev.aside.resilience.OutageLoads;
 import dev.aside.resilience.RedisHealth;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +49,8 @@ import javax.cache.integration.CacheWriter;
  *  configuration (the caller's, then the configuration file's settings for the cache)
  *  → codecs (keys, values, the deserialization allowlist, max-value-size) and key layout (with the version)
  *  → expiry (the policy, jittered) → loader and writer, each wrapped once
- *  → events, statistics, failure policy → the gutter for outages → read-through → near cache
+ *  → events, statistics, failure policy (with the replicas that acknowledge writes) → the gutter for outages → read-through (with the manager's
+ *    cap on loads while failing open) → near cache
  *  → the cache, which composes these parts into its operations
  * </pre>
  */
@@ -61,6 +65,8 @@ final class CacheFactory {
   private final Supplier<InvalidationFeed> invalidationFeed;
   private final Executor executor;
   private final RedisHealth health;
+  /** The manager's cap on loads while failing open, shared by its caches. */
+  private final OutageLoads outageLoads;
 
   /**
    * @param managerUri the manager's URI, redacted, as MBean names show it
@@ -80,6 +86,7 @@ final class CacheFactory {
     this.invalidationFeed = Objects.requireNonNull(invalidationFeed);
     this.executor = Objects.requireNonNull(executor);
     this.health = Objects.requireNonNull(health);
+    this.outageLoads = OutageLoads.of(settings.resilience());
   }
 
   /** A new cache named {@code cacheName}; {@code onClose} runs when it closes. */
@@ -100,6 +107,7 @@ final class CacheFactory {
   }
 
   private <K, V> CacheParts<K, V> parts(String cacheName, AsideConfiguration<K, V> config, AsideCache<K, V> cache) {
+    InvalidationFeed feed = config.isNearCacheEnabled() ? invalidationFeed.get() : null;
     ReadPathMetrics readPath = new ReadPathMetrics();
     List<String> allow = new ArrayList<>(settings.deserializationAllowlist());
     allow.addAll(config.getDeserializationAllowlist());
@@ -117,30 +125,37 @@ final class CacheFactory {
     EventDispatcher<K, V> events = new EventDispatcher<>(cache);
     CacheStatistics statistics = new CacheStatistics();
     FailurePolicy failures = new FailurePolicy(cacheName, layout.namespace(), config.getWriteFailures(), invalidations,
-        readPath);
+        readPath, config.getInvalidationReplicas());
     Gutter gutter = gutter(config, readPath);
+    BackgroundTasks background = new BackgroundTasks(executor);
     // Built for every cache: misses take it with the cache's loader (read-through) or a caller's (get(key, loader)).
     ReadThrough<K, V> readThrough = new ReadThrough<>(store, values, maxValueSize,
-        entries::decode, expiry, events::created, readPath, executor, gutter, new ReadThrough.Settings(config.isCoalescing(),
+        entries::decode, expiry, events::created, readPath, background, gutter, outageLoads, new ReadThrough.Settings(config.isCoalescing(),
             config.getLeaseTtl(), config.getLeaseWait(), config.getNegativeTtl(), config.getRefreshAheadBeta()));
 
     NearKeys<K> nearKeys = new NearKeys<>(config.getKeyType(), keys, layout);
     NearCache<Object, V> near = !config.isNearCacheEnabled() ? null
-        : new NearCache<>(nearSettings(config), invalidationFeed.get(), layout.namespace(), nearKeys::ofRedisKey,
+        : new NearCache<>(nearSettings(config), feed, layout.namespace(), nearKeys::ofRedisKey,
             config.isStoreByValue());
-    return new CacheParts<>(cacheName, config, entries, layout, store, expiry, loader, writer, events, statistics,
-        readPath, readThrough, failures, near, nearKeys, executor, gutter);
+    // Writes and removals acknowledged by replicas when the cache asks; reads and read-through fills as they are.
+    RedisStore writes = store.acknowledgedBy(config.getInvalidationReplicas());
+    return new CacheParts<>(cacheName, config, entries, layout, writes, expiry, loader, writer, events, statistics,
+        readPath, readThrough, failures, near, nearKeys, background, gutter);
   }
 
-  /** The cache's gutter for outages (off unless outage-ttl is set), emptied each time Redis is trusted again. */
+  /**
+   * The cache's gutter for outages (off unless outage-ttl is set), bounded in bytes (0: 5% of the maximum heap)
+   * and optionally in entries, emptied each time Redis is trusted again.
+   */
   private Gutter gutter(AsideConfiguration<?, ?> config, ReadPathMetrics readPath) {
     if (config.getOutageTtl().isZero()) {
       return Gutter.disabled();
     }
-    Gutter gutter = new Gutter(config.getOutageTtl(), config.getOutageMaxEntries(),
-        com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+    long maxBytes = config.getOutageMaxBytes() > 0 ? config.getOutageMaxBytes() : GutterSettings.defaultMaxBytes();
+    Gutter gutter = new Gutter(new GutterSettings(config.getOutageTtl(), config.getOutageMaxEntries(), maxBytes),
+        com.github.benmanes.caffeine.cache.Ticker.systemTicker(), readPath);
     gutter.detachOnClose(health.whenTrustedAgain(gutter::clear));
-    readPath.measureOutageEntries(gutter::size);
+    readPath.measureOutage(gutter::size, gutter::weightedSize, gutter.maxBytes());
     return gutter;
   }
 

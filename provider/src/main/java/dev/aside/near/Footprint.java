@@ -13,6 +13,10 @@ import java.util.UUID;
  * best measure at hand without walking the object graph. Keys are weighed by type. {@link #ENTRY_OVERHEAD}
  * covers Caffeine's node, the map's table slot and the entry holder (measured: see the module README).
  *
+ * <p>The outage gutter keeps encoded bytes under a Redis key ({@link #ofKept}); its entries carry more fixed
+ * overhead ({@link #KEPT_OVERHEAD}: a node with expiry-order links and its time, the key's buffer, the slot
+ * record), measured like the near cache's.
+ *
  * <p>Under G1, an array of half a heap region or more is a humongous object: it occupies whole regions
  * of its own, and the rest of its last region stays empty. A 1 MiB value in a heap of 1 MiB regions
  * (G1's choice below 4 GiB of heap) takes 2 MiB, so such arrays are weighed by the regions they take.
@@ -20,6 +24,12 @@ import java.util.UUID;
 public final class Footprint {
   /** Per entry: Caffeine's weighted node, its hash table slot and the entry holder, rounded up. */
   public static final int ENTRY_OVERHEAD = 160;
+  /**
+   * Per gutter entry, besides its two arrays: Caffeine's node (with access- and expiry-order links and its
+   * expiry time), the hash table slot, the key's {@code ByteBuffer} and the slot record. Measured: 192 B a
+   * entry over 200,000 entries (heap after GC, compressed references); rounded up.
+   */
+  public static final int KEPT_OVERHEAD = 200;
   private static final int OBJECT_HEADER = 16;
   private static final int STRING_SHELL = 24 + OBJECT_HEADER;
   /** G1's heap region size, or 0 when the JVM does not run G1 (or does not say). */
@@ -31,6 +41,11 @@ public final class Footprint {
   public static long ofEntry(Object key, Object sharedValue, byte[] bytes) {
     long value = sharedValue == null ? ofArray(bytes) : bytes != null ? ofArray(bytes) : ofObject(sharedValue);
     return ENTRY_OVERHEAD + ofObject(key) + value;
+  }
+
+  /** The weight of one gutter entry: its overhead, the Redis key and the kept bytes (null for a drop marker). */
+  public static long ofKept(byte[] redisKey, byte[] bytes) {
+    return KEPT_OVERHEAD + ofArray(redisKey) + ofArray(bytes);
   }
 
   /** A byte array: its header and its bytes, or the whole G1 regions it takes if it is humongous. */

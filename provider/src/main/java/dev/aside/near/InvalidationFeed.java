@@ -1,21 +1,21 @@
 package dev.aside.near;
 
 import dev.aside.redis.TrackingConnector;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.push.PushListener;
-import io.lettuce.core.api.push.PushMessage;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,26 +29,63 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One cache manager's stream of invalidations from Redis: a dedicated RESP3 connection with
- * {@code CLIENT TRACKING ON BCAST PREFIX <keyPrefix>}, health-checked with {@code PING}, re-established
- * (and tracking re-enabled) after any loss. See the package documentation for why BCAST.
+ * One cache manager's stream of invalidations from Redis: a dedicated RESP3 connection per node with
+ * {@code CLIENT TRACKING ON BCAST PREFIX <keyPrefix>} (one node on standalone and Sentinel, every
+ * master on a Redis Cluster), health-checked with {@code PING}, re-established (and tracking
+ * re-enabled) after any loss. See the package documentation for why BCAST.
  *
  * <p>Subscribers register a namespace ({@code KeyLayout.namespace()}, which must start with the key
  * prefix) and receive {@link Listener#onInvalidate} for every modified key under it, and
  * {@link Listener#onInvalidateAll} whenever any key may have changed unseen: {@code FLUSHALL}/
- * {@code FLUSHDB}, the connection closed, or the connection silent (no {@code PING} reply within the
- * timeout). The feed is {@linkplain #isLive() live} only while tracking is known to be on: between a
- * successful {@code CLIENT TRACKING} and the loss of that connection, and only while the last
- * confirmed {@code PING} is recent.
+ * {@code FLUSHDB} on any node, a connection closed or silent (no {@code PING} reply within the
+ * timeout), the cluster's masters changed. The feed is {@linkplain #isLive() live} only while tracking
+ * is known to be on for every key: between a successful {@code CLIENT TRACKING} on every node and the
+ * loss of any of those connections, and only while each node's last confirmed {@code PING} is recent.
  *
  * <p>Threading: {@code onInvalidate} and most {@code onInvalidateAll} calls run on a Lettuce
  * event-loop thread (the rest on the feed's own thread); listeners must not block. Connecting,
  * enabling tracking and pinging run on one daemon thread of the feed.
  */
 public final class InvalidationFeed implements AutoCloseable {
+  /*
+   * Liveness over several nodes (a Redis Cluster; standalone and Sentinel are the case of one node).
+   *
+   * 1. Client tracking is per connection and per node: a connection hears of the keys written on its
+   *    own node only. So the feed keeps one TrackingSession per node that connector.nodes() names
+   *    (every master of the cluster client's current topology), in `sessions`, and the feed thread
+   *    alone adds and removes them.
+   * 2. The feed is live only while every one of those nodes has a session with tracking enabled and
+   *    not lost. `liveSession` holds the id of the current live period, 0 outside one; a new id is
+   *    drawn each time the feed goes live, so any change of any node's session, or of the set of
+   *    nodes, changes it. NearCache stamps reservations and entries with it: a fill reserved in one
+   *    live period is never kept in another, and a hit needs the id its entry was filled in.
+   * 3. Ending a live period (a current session lost or silent, the set of nodes changed, close) first
+   *    revokes the confirmation, so hits stop at once, then sets `liveSession` to 0, revokes again (a
+   *    confirmation written meanwhile must not survive) and clears every subscriber: once per period,
+   *    whoever wins the compare-and-set. A revoked confirmation is a day old, so even the near cache's
+   *    lagging clock sees it stale.
+   * 4. Going live (feed thread) publishes `liveNodes`, the confirmation and the period, then checks
+   *    again that no session of the period was lost and that the nodes are still the same: a loss or
+   *    a topology change that raced with it found no period to end, so it is ended there.
+   * 5. `confirmedAtNanos` is the oldest of the sessions' last confirmations (tracking enabled, or a
+   *    PING sent and answered); hits need it recent, so one silent node stops every hit within
+   *    pingInterval + pingTimeout.
+   * 6. Topology: a change of the set of tracked nodes (a master added or gone, a failover) ends the
+   *    live period, at once on the connector's topology event and at the latest at the next health
+   *    check, and the feed is live again once every node of the new set has a live session. While it
+   *    is not live the feed asks the connector to refresh the topology (every ping interval for the
+   *    first 30 s, about as long as a failover takes, then less and less often, down to every 30 s),
+   *    so a promoted replica is found without waiting for the cluster client's own refresh.
+   *    Slots moving between tracked nodes change nothing: BCAST reports every key of a node whatever
+   *    its slot, and a migration reports the key deleted on the source (MIGRATE) and created on the
+   *    target (RESTORE), so each write of a moved key is reported by the node that applies it.
+   */
   private static final Logger log = LoggerFactory.getLogger(InvalidationFeed.class);
   private static final long STALE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-
+  /** How far past the limit a revoked confirmation is put: beyond any lag of the coarse clock. */
+  private static final long REVOKED_NANOS = TimeUnit.DAYS.toNanos(1);
+  /** While not live: topology refreshes every ping interval this long, then backing off to this interval. */
+  private static final long REFRESH_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(30);
   /** Receives the invalidations of one namespace. Called on Lettuce's event loop: must not block or throw. */
   public interface Listener {
     /** The key (an exact Redis key under the subscribed namespace) was written, deleted, expired or evicted. */
@@ -96,34 +133,41 @@ public final class InvalidationFeed implements AutoCloseable {
   private final long staleAfterNanos;
   private final TrackingConnector connector;
   private final ScheduledThreadPoolExecutor thread;
-  private final CopyOnWriteArrayList<Sub> subscriptions = new CopyOnWriteArrayList<>();
+  private final Subscribers subscribers = new Subscribers();
+  /** The current session of each node; see the invariants above. */
+  private final Map<String, TrackingSession> sessions = new ConcurrentHashMap<>();
 
-  /** Id of the live session, 0 while not live. Sessions are numbered from 1, never reused. */
+  /** Id of the live period, 0 while not live. Periods are numbered from 1, never reused. */
   private final AtomicLong liveSession = new AtomicLong();
-  /** When the last request was sent whose reply proved the live session delivers invalidations. */
+  /** The nodes of the live (or last) period. */
+  private volatile Set<String> liveNodes = Set.of();
+  /** When the oldest of the live sessions' last confirmations was sent. */
   private volatile long confirmedAtNanos;
-  private final AtomicBoolean reconnectRequested = new AtomicBoolean();
+  private final AtomicBoolean tickRequested = new AtomicBoolean();
+  private final Runnable stopFollowingTopology;
   private volatile boolean closed;
 
   /* Owned by the feed's thread. */
-  private volatile Session current;
-  private long sessionCounter;
+  private long periodCounter;
   private int failuresInARow;
+  private boolean notLive = true;
+  private long notLiveSinceNanos;
+  private long refreshIntervalNanos;
+  private long nextRefreshNanos;
 
   private final LongAdder sessionsStarted = new LongAdder();
   private final LongAdder sessionsLost = new LongAdder();
-  private final LongAdder messages = new LongAdder();
-  private final LongAdder flushes = new LongAdder();
   private volatile long lastPingRoundTripNanos = -1;
 
-  /** A feed with {@link Timing#defaults()} and a connector (and event loops) of its own. */
+  /** A feed with {@link Timing#defaults()} and a connector (and event loops) of its own, to a standalone or Sentinel Redis. */
   public InvalidationFeed(RedisURI redisUri, String keyPrefix) {
     this(TrackingConnector.of(redisUri, Timing.defaults().connectTimeout()), keyPrefix, Timing.defaults());
   }
 
   /**
-   * Opens the feed and makes a first connection attempt (bounded by {@code timing.connectTimeout()});
-   * if that fails the feed keeps trying in the background and stays not live meanwhile.
+   * Opens the feed and makes a first connection attempt to every node (bounded by about three times
+   * {@code timing.connectTimeout()}); if that fails the feed keeps trying in the background and stays not
+   * live meanwhile.
    *
    * @param connector opens the feed's connections (from {@code RedisConnections#tracking}); closed by {@link #close()}
    * @param keyPrefix the tracked prefix, as sent in {@code BCAST PREFIX}: the manager's key prefix including
@@ -138,12 +182,16 @@ public final class InvalidationFeed implements AutoCloseable {
     }
     this.timing = Objects.requireNonNull(timing, "timing");
     this.staleAfterNanos = timing.pingInterval().toNanos() + timing.pingTimeout().toNanos() + STALE_MARGIN_NANOS;
+    this.notLiveSinceNanos = System.nanoTime();
+    this.refreshIntervalNanos = timing.pingInterval().toNanos();
+    this.nextRefreshNanos = notLiveSinceNanos;
     this.thread = new ScheduledThreadPoolExecutor(1, task -> {
       Thread t = new Thread(task, "aside-invalidation-feed");
       t.setDaemon(true);
       return t;
     });
     thread.setRemoveOnCancelPolicy(true);
+    this.stopFollowingTopology = connector.onTopologyChange(this::topologyChanged);
     Future<?> first = thread.submit(this::tick);
     thread.scheduleWithFixedDelay(this::tick, timing.pingInterval().toNanos(), timing.pingInterval().toNanos(),
         TimeUnit.NANOSECONDS);
@@ -171,14 +219,16 @@ public final class InvalidationFeed implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("The invalidation feed is closed");
     }
-    Sub sub = new Sub(namespace.getBytes(StandardCharsets.UTF_8), listener);
-    subscriptions.add(sub);
-    return sub;
+    return subscribers.add(namespace.getBytes(StandardCharsets.UTF_8), listener);
   }
 
-  /** True only while tracking is known to be on: connected, tracking enabled, and the last PING answered recently. */
+  /**
+   * True only while tracking is known to be on for every node: connected, tracking enabled, and the last
+   * PING of each answered recently. Judged by the near cache's clock, as hits are: while this is false,
+   * no near cache of the feed serves a hit.
+   */
   public boolean isLive() {
-    return liveSession(System.nanoTime()) != 0;
+    return liveSession(CoarseClock.now()) != 0;
   }
 
   /**
@@ -202,36 +252,54 @@ public final class InvalidationFeed implements AutoCloseable {
     return keyPrefix;
   }
 
-  /** Redis client id ({@code CLIENT ID}) of the current invalidation connection, or -1; for diagnostics and tests. */
+  /**
+   * Redis client id ({@code CLIENT ID}) of the invalidation connection of a standalone or Sentinel Redis,
+   * or -1 while there is none (or on a cluster: see {@link #connectionIds()}); for diagnostics and tests.
+   */
   public long connectionId() {
-    Session s = current;
+    TrackingSession s = sessions.get(TrackingConnector.SINGLE_NODE);
     return s == null || s.lost ? -1 : s.clientId;
   }
 
-  /** Tracking sessions started so far (1 after the first connection, +1 per recovery). */
+  /**
+   * The Redis client id ({@code CLIENT ID}) of each node's invalidation connection, by node (a cluster
+   * node is named {@code host:port/node-id}; a standalone or Sentinel node by the empty string); for
+   * diagnostics and tests.
+   */
+  public Map<String, Long> connectionIds() {
+    Map<String, Long> ids = new LinkedHashMap<>();
+    sessions.forEach((node, s) -> {
+      if (!s.lost && s.clientId >= 0) {
+        ids.put(node, s.clientId);
+      }
+    });
+    return ids;
+  }
+
+  /** Times the feed went live (1 after the first connection, +1 per recovery). */
   public long sessionsStarted() {
     return sessionsStarted.sum();
   }
 
-  /** Live sessions lost so far (connection closed or silent). */
+  /** Times the live feed was lost (a connection closed or silent, the cluster's masters changed). */
   public long sessionsLost() {
     return sessionsLost.sum();
   }
 
   /** Invalidation messages received (one message may name several keys). */
   public long messagesReceived() {
-    return messages.sum();
+    return subscribers.messages();
   }
 
-  /** Null invalidations received (FLUSHALL / FLUSHDB). */
+  /** Null invalidations received (FLUSHALL / FLUSHDB on any node). */
   public long flushesReceived() {
-    return flushes.sum();
+    return subscribers.flushes();
   }
 
   /**
-   * Round trip of the last answered PING on the invalidation connection, or null before the first: the
-   * usual delay with which an invalidation reaches this JVM after Redis applied the write is about half
-   * of it (both travel the same connection).
+   * Round trip of the slowest answered PING of the last health check, or null before the first: the usual
+   * delay with which an invalidation reaches this JVM after Redis applied the write is about half of it
+   * (both travel the same connection).
    */
   public Duration lastPingRoundTrip() {
     long rtt = lastPingRoundTripNanos;
@@ -245,9 +313,11 @@ public final class InvalidationFeed implements AutoCloseable {
       return;
     }
     closed = true;
+    stopFollowingTopology.run();
     revokeConfirmation();
     if (liveSession.getAndSet(0) != 0) {
-      invalidateAllSubscribers();
+      revokeConfirmation();
+      subscribers.invalidateAll();
     }
     thread.shutdownNow();
     try {
@@ -257,13 +327,10 @@ public final class InvalidationFeed implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    Session s = current;
-    current = null;
-    if (s != null) {
-      s.lost = true;
-    }
-    subscriptions.clear();
-    // Closes the connection too.
+    sessions.values().forEach(s -> s.lost = true);
+    sessions.clear();
+    subscribers.clear();
+    // Closes the connections too.
     connector.close();
   }
 
@@ -274,7 +341,7 @@ public final class InvalidationFeed implements AutoCloseable {
 
   // ---------------------------------------------------------------- liveness
 
-  /** The live session's id as of {@code nowNanos}, or 0: the token that reservations and entries carry. */
+  /** The live period's id as of {@code nowNanos}, or 0: the token that reservations and entries carry. */
   long liveSession(long nowNanos) {
     long session = liveSession.get();
     if (session == 0 || nowNanos - confirmedAtNanos > staleAfterNanos) {
@@ -284,61 +351,109 @@ public final class InvalidationFeed implements AutoCloseable {
   }
 
   /**
-   * Whether the feed's last confirmation (tracking enabled, or a PING answered) is recent enough to
-   * serve hits at {@code nowNanos}. Loss of the session itself is signalled by clearing every subscriber.
+   * Whether the feed's last confirmation (tracking enabled, or a PING answered, by every node) is recent
+   * enough to serve hits at {@code nowNanos}. The end of a live period is signalled by clearing every
+   * subscriber.
    */
   boolean isConfirmedAt(long nowNanos) {
     return nowNanos - confirmedAtNanos <= staleAfterNanos;
   }
 
-  /** Stops hits at once, before subscribers are cleared (a new session confirms afresh when it goes live). */
+  /**
+   * Stops hits at once, before subscribers are cleared (a new period confirms afresh when it goes live).
+   * The confirmation is put a day back, not just past the limit: hits are checked against the near
+   * cache's coarse clock, which lags the real one.
+   */
   private void revokeConfirmation() {
-    confirmedAtNanos = System.nanoTime() - staleAfterNanos - 1;
+    confirmedAtNanos = System.nanoTime() - staleAfterNanos - REVOKED_NANOS;
   }
 
-  /** Marks a session lost (any thread); the first loss of the live session clears every subscriber. */
-  private void lose(Session s, String why) {
-    s.lost = true;
-    if (liveSession.get() == s.id) {
-      revokeConfirmation();
+  /** Ends the live period, if any (any thread): the first to end it clears every subscriber. */
+  private void endLivePeriod(String why) {
+    long period = liveSession.get();
+    if (period == 0) {
+      return;
     }
-    if (liveSession.compareAndSet(s.id, 0)) {
+    revokeConfirmation();
+    if (liveSession.compareAndSet(period, 0)) {
+      // Again: a confirm() of the feed thread may have written between the first revocation and the CAS.
+      revokeConfirmation();
       sessionsLost.increment();
+      subscribers.invalidateAll();
       if (!closed) {
-        log.warn("Near caches under '{}' disabled and cleared: invalidation connection {}", keyPrefix, why);
+        log.warn("Near caches under '{}' disabled and cleared: {}", keyPrefix, why);
       }
-      invalidateAllSubscribers();
+    }
+  }
+
+  /** Marks a session lost (any thread); the loss of a current session ends the live period. */
+  private void lose(TrackingSession s, String why) {
+    s.lost = true;
+    if (sessions.get(s.node) == s) {
+      endLivePeriod(s + " " + why);
       // Recover at once rather than at the next health check; failed attempts then wait for the schedule.
-      if (!closed && reconnectRequested.compareAndSet(false, true)) {
-        try {
-          thread.execute(() -> {
-            reconnectRequested.set(false);
-            tick();
-          });
-        } catch (RejectedExecutionException e) {
-          reconnectRequested.set(false);
-        }
+      requestTick();
+    }
+  }
+
+  /** The connector's topology event (a Lettuce thread): ends the live period if the tracked nodes changed. */
+  private void topologyChanged() {
+    if (closed) {
+      return;
+    }
+    if (liveSession.get() != 0 && !liveNodes.equals(nodesOrNull())) {
+      endLivePeriod("the cluster's masters changed");
+    }
+    requestTick();
+  }
+
+  private void requestTick() {
+    if (!closed && tickRequested.compareAndSet(false, true)) {
+      try {
+        thread.execute(() -> {
+          tickRequested.set(false);
+          tick();
+        });
+      } catch (RejectedExecutionException e) {
+        tickRequested.set(false);
       }
+    }
+  }
+
+  private Set<String> nodesOrNull() {
+    try {
+      return new LinkedHashSet<>(connector.nodes());
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 
   // ---------------------------------------------------------------- the feed's thread
 
+  /** A health check: follow the topology, ping every session, connect the nodes without one, go live. */
   private void tick() {
     try {
       if (closed) {
         return;
       }
-      Session s = current;
-      if (s != null && !s.lost) {
-        ping(s);
+      Set<String> nodes;
+      try {
+        nodes = new LinkedHashSet<>(connector.nodes());
+      } catch (RuntimeException e) {
+        endLivePeriod("the cluster's topology is unknown");
+        noteFailure("", "cannot read the cluster's topology: " + rootMessage(e));
+        refreshTopologyWhileNotLive();
         return;
       }
-      if (s != null) {
-        current = null;
-        closeQuietly(s.connection);
+      retireSessionsOutside(nodes);
+      ping();
+      connectMissing(nodes);
+      if (liveSession.get() == 0) {
+        goLiveIfComplete(nodes);
+      } else {
+        confirm();
       }
-      connect();
+      refreshTopologyWhileNotLive();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
@@ -346,46 +461,88 @@ public final class InvalidationFeed implements AutoCloseable {
     }
   }
 
-  private void ping(Session s) throws InterruptedException {
-    long sent = System.nanoTime();
-    try {
-      s.connection.async().ping().get(timing.pingTimeout().toNanos(), TimeUnit.NANOSECONDS);
-      lastPingRoundTripNanos = System.nanoTime() - sent;
-      if (!s.lost) {
-        confirmedAtNanos = sent;
+  /** Ends the live period if the nodes changed, and closes the sessions that are lost or of nodes gone. */
+  private void retireSessionsOutside(Set<String> nodes) {
+    if (liveSession.get() != 0 && !liveNodes.equals(nodes)) {
+      endLivePeriod("the cluster's masters changed");
+    }
+    for (TrackingSession s : sessions.values()) {
+      if (s.lost || !nodes.contains(s.node)) {
+        sessions.remove(s.node, s);
+        s.close();
       }
-    } catch (TimeoutException e) {
-      drop(s, "did not answer PING within " + timing.pingTimeout().toMillis() + " ms");
-    } catch (ExecutionException | RuntimeException e) {
-      drop(s, "failed PING: " + rootMessage(e));
     }
   }
 
-  private void drop(Session s, String why) {
+  /** Pings every session at once, and drops those that fail or do not answer within the timeout. */
+  private void ping() throws InterruptedException {
+    Map<TrackingSession, RedisFuture<String>> pings = new LinkedHashMap<>();
+    long sent = System.nanoTime();
+    for (TrackingSession s : sessions.values()) {
+      try {
+        pings.put(s, s.connection.async().ping());
+      } catch (RuntimeException e) {
+        drop(s, "failed PING: " + rootMessage(e));
+      }
+    }
+    long deadline = sent + timing.pingTimeout().toNanos();
+    long slowest = -1;
+    for (Map.Entry<TrackingSession, RedisFuture<String>> ping : pings.entrySet()) {
+      TrackingSession s = ping.getKey();
+      try {
+        ping.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        slowest = Math.max(slowest, System.nanoTime() - sent);
+        if (!s.lost) {
+          s.confirmedAtNanos = sent;
+        }
+      } catch (TimeoutException e) {
+        drop(s, "did not answer PING within " + timing.pingTimeout().toMillis() + " ms");
+      } catch (ExecutionException | RuntimeException e) {
+        drop(s, "failed PING: " + rootMessage(e));
+      }
+    }
+    if (slowest >= 0) {
+      lastPingRoundTripNanos = slowest;
+    }
+  }
+
+  private void drop(TrackingSession s, String why) {
     lose(s, why);
-    if (current == s) {
-      current = null;
-    }
-    closeQuietly(s.connection);
+    sessions.remove(s.node, s);
+    s.close();
   }
 
-  private void connect() throws InterruptedException {
+  /** Connects, at once, every node that has no session, and enables tracking on each connection made. */
+  private void connectMissing(Set<String> nodes) throws InterruptedException {
+    Map<String, CompletableFuture<StatefulRedisConnection<byte[], byte[]>>> connecting = new LinkedHashMap<>();
+    for (String node : nodes) {
+      if (!sessions.containsKey(node)) {
+        try {
+          connecting.put(node, connector.connect(node));
+        } catch (RuntimeException e) {
+          connecting.put(node, CompletableFuture.failedFuture(e));
+        }
+      }
+    }
+    for (Map.Entry<String, CompletableFuture<StatefulRedisConnection<byte[], byte[]>>> node : connecting.entrySet()) {
+      startSession(node.getKey(), node.getValue());
+    }
+  }
+
+  private void startSession(String node, CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connecting)
+      throws InterruptedException {
     StatefulRedisConnection<byte[], byte[]> connection = null;
-    Session s = null;
+    TrackingSession s = null;
     try {
-      CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connecting =
-          connector.connect();
       try {
         connection = connecting.get(timing.connectTimeout().toMillis() * 2 + 500, TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         connecting.thenAccept(InvalidationFeed::closeQuietly);
         throw e;
       }
-      s = new Session(++sessionCounter, connection);
-      // Listen before tracking starts, so that no message of this session can be missed.
-      connection.addListener((PushListener) s);
-      connection.addListener((RedisConnectionStateListener) s);
-      current = s;
+      // Listens before tracking starts, so that no message of this session can be missed.
+      s = new TrackingSession(node, connection, subscribers::dispatch, this::lose);
+      sessions.put(node, s);
       if (!connection.isOpen()) {
         throw new IllegalStateException("connection closed while connecting");
       }
@@ -398,118 +555,121 @@ public final class InvalidationFeed implements AutoCloseable {
       if (!"OK".equalsIgnoreCase(reply)) {
         throw new IllegalStateException("CLIENT TRACKING answered " + reply);
       }
-      goLive(s, sent);
+      s.confirmedAtNanos = sent;
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       if (s != null) {
         s.lost = true;
-        if (current == s) {
-          current = null;
-        }
+        sessions.remove(node, s);
       }
       if (connection != null) {
         closeQuietly(connection);
       }
-      failuresInARow++;
-      String message = rootMessage(e);
-      if (failuresInARow == 1) {
-        log.warn("Cannot start Redis client tracking for '{}' (near caches stay disabled, retrying every {} ms): {}{}",
-            keyPrefix, timing.pingInterval().toMillis(), message,
-            message.contains("HELLO") || message.contains("NOPROTO") ? " (near caching needs Redis 6 or later)" : "");
-      } else {
-        log.debug("Still cannot start Redis client tracking for '{}': {}", keyPrefix, message);
-      }
+      noteFailure(node, rootMessage(e));
     }
   }
 
-  private void goLive(Session s, long trackingSentNanos) {
-    confirmedAtNanos = trackingSentNanos;
-    liveSession.set(s.id);
-    // A disconnect between the checks above and the set would have found no live session to clear.
-    if (s.lost) {
-      if (liveSession.compareAndSet(s.id, 0)) {
-        invalidateAllSubscribers();
+  private void noteFailure(String node, String message) {
+    failuresInARow++;
+    String where = node.isEmpty() ? "" : " on " + node;
+    if (failuresInARow == 1) {
+      log.warn("Cannot start Redis client tracking for '{}'{} (near caches stay disabled, retrying every {} ms): {}{}",
+          keyPrefix, where, timing.pingInterval().toMillis(), message,
+          message.contains("HELLO") || message.contains("NOPROTO") ? " (near caching needs Redis 6 or later)" : "");
+    } else {
+      log.debug("Still cannot start Redis client tracking for '{}'{}: {}", keyPrefix, where, message);
+    }
+  }
+
+  /** Goes live if every node has a session (see invariant 4). */
+  private void goLiveIfComplete(Set<String> nodes) {
+    List<TrackingSession> members = new ArrayList<>(nodes.size());
+    for (String node : nodes) {
+      TrackingSession s = sessions.get(node);
+      if (s == null || s.lost) {
+        return;
       }
+      members.add(s);
+    }
+    if (members.isEmpty()) {
+      return;
+    }
+    liveNodes = Set.copyOf(nodes);
+    confirmedAtNanos = oldestConfirmation(members);
+    long period = ++periodCounter;
+    liveSession.set(period);
+    // A loss or a topology change that raced with the set above found no live period to end.
+    if (members.stream().anyMatch(s -> s.lost) || !nodes.equals(nodesOrNull())) {
+      if (liveSession.compareAndSet(period, 0)) {
+        revokeConfirmation();
+        subscribers.invalidateAll();
+      }
+      requestTick();
       return;
     }
     sessionsStarted.increment();
-    if (failuresInARow > 0 || s.id > 1) {
-      log.info("Near caches under '{}' live again: client tracking re-enabled (connection id {})", keyPrefix,
-          s.clientId);
+    String how = nodes.size() == 1 && nodes.contains(TrackingConnector.SINGLE_NODE)
+        ? "connection id " + members.get(0).clientId : "on " + nodes.size() + " nodes: " + connectionIds();
+    if (failuresInARow > 0 || period > 1) {
+      log.info("Near caches under '{}' live again: client tracking re-enabled ({})", keyPrefix, how);
     } else {
-      log.debug("Client tracking enabled for '{}' (connection id {})", keyPrefix, s.clientId);
+      log.debug("Client tracking enabled for '{}' ({})", keyPrefix, how);
     }
     failuresInARow = 0;
+    notLive = false;
   }
 
-  // ---------------------------------------------------------------- dispatch (event loop)
+  /** Moves the confirmation to the oldest of the live sessions' last answers. */
+  private void confirm() {
+    long period = liveSession.get();
+    List<TrackingSession> members = new ArrayList<>();
+    for (String node : liveNodes) {
+      TrackingSession s = sessions.get(node);
+      if (s == null || s.lost) {
+        return;
+      }
+      members.add(s);
+    }
+    long oldest = oldestConfirmation(members);
+    if (liveSession.get() == period && period != 0) {
+      confirmedAtNanos = oldest;
+      // The period may have ended between the check and the write: its end revokes after its CAS, and so do we.
+      if (liveSession.get() != period) {
+        revokeConfirmation();
+      }
+    }
+  }
 
-  private void dispatch(PushMessage message) {
-    if (!"invalidate".equals(message.getType())) {
+  private static long oldestConfirmation(List<TrackingSession> sessions) {
+    long now = System.nanoTime();
+    long oldest = now;
+    for (TrackingSession s : sessions) {
+      if (s.confirmedAtNanos - oldest < 0) {
+        oldest = s.confirmedAtNanos;
+      }
+    }
+    return oldest;
+  }
+
+  /** While not live, asks the connector to refresh its topology (see invariant 6). */
+  private void refreshTopologyWhileNotLive() {
+    long now = System.nanoTime();
+    if (liveSession.get() != 0 || closed) {
       return;
     }
-    messages.increment();
-    try {
-      List<Object> content = message.getContent();
-      Object keys = content.size() > 1 ? content.get(1) : null;
-      if (keys == null) {
-        flushes.increment();
-        invalidateAllSubscribers();
-      } else if (keys instanceof Collection<?> list) {
-        for (Object key : list) {
-          if (key instanceof ByteBuffer buffer) {
-            route(bytes(buffer));
-          } else {
-            invalidateAllSubscribers();
-            return;
-          }
-        }
-      } else if (keys instanceof ByteBuffer buffer) {
-        route(bytes(buffer));
-      } else {
-        invalidateAllSubscribers();
-      }
-    } catch (RuntimeException e) {
-      log.warn("Cannot read an invalidation message; clearing all near caches", e);
-      invalidateAllSubscribers();
+    if (!notLive) {
+      notLive = true;
+      notLiveSinceNanos = now;
+      refreshIntervalNanos = timing.pingInterval().toNanos();
+      nextRefreshNanos = now;
     }
-  }
-
-  private void route(byte[] key) {
-    for (Sub sub : subscriptions) {
-      if (startsWith(key, sub.namespace)) {
-        try {
-          sub.listener.onInvalidate(key);
-        } catch (RuntimeException e) {
-          log.warn("Near-cache invalidation failed; clearing that near cache", e);
-          clearQuietly(sub);
-        }
-      }
+    if (now - nextRefreshNanos < 0) {
+      return;
     }
-  }
-
-  private void invalidateAllSubscribers() {
-    for (Sub sub : subscriptions) {
-      clearQuietly(sub);
+    connector.refreshTopology();
+    if (now - notLiveSinceNanos > REFRESH_BACKOFF_NANOS) {
+      refreshIntervalNanos = Math.min(refreshIntervalNanos * 2, REFRESH_BACKOFF_NANOS);
     }
-  }
-
-  private static void clearQuietly(Sub sub) {
-    try {
-      sub.listener.onInvalidateAll();
-    } catch (RuntimeException e) {
-      log.error("Near-cache clear failed", e);
-    }
-  }
-
-  private static boolean startsWith(byte[] key, byte[] prefix) {
-    return key.length >= prefix.length && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    ByteBuffer view = buffer.duplicate();
-    byte[] out = new byte[view.remaining()];
-    view.get(out);
-    return out;
+    nextRefreshNanos = now + refreshIntervalNanos;
   }
 
   private static void closeQuietly(StatefulRedisConnection<?, ?> connection) {
@@ -527,43 +687,5 @@ public final class InvalidationFeed implements AutoCloseable {
     }
     String message = root.getMessage();
     return root.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
-  }
-
-  private final class Sub implements Subscription {
-    final byte[] namespace;
-    final Listener listener;
-
-    Sub(byte[] namespace, Listener listener) {
-      this.namespace = namespace;
-      this.listener = listener;
-    }
-
-    @Override
-    public void close() {
-      subscriptions.remove(this);
-    }
-  }
-
-  /** One connection with tracking: its push messages and its disconnection. */
-  private final class Session implements PushListener, RedisConnectionStateListener {
-    final long id;
-    final StatefulRedisConnection<byte[], byte[]> connection;
-    volatile long clientId = -1;
-    volatile boolean lost;
-
-    Session(long id, StatefulRedisConnection<byte[], byte[]> connection) {
-      this.id = id;
-      this.connection = connection;
-    }
-
-    @Override
-    public void onPushMessage(PushMessage message) {
-      dispatch(message);
-    }
-
-    @Override
-    public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-      lose(this, "disconnected");
-    }
   }
 }

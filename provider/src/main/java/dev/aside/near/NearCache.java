@@ -83,7 +83,9 @@ public final class NearCache<K, V> implements AutoCloseable {
    * Invariant: an entry or reservation is valid only while its generation is the current one. The
    * generation is replaced by every full clear (FLUSHALL, a lost feed session, close) and when a new
    * feed session begins, so a hit is checked with one comparison, and entries of a lost session or
-   * from before a clear die at once, while their memory is released in the background.
+   * from before a clear die at once, while their memory is released in the background. A feed
+   * session is the feed's live period (InvalidationFeed.liveSession): on a cluster it spans every
+   * master's tracking connection, and any change of one of them, or of the masters, starts another.
    */
   private volatile Generation generation = new Generation(0);
   private final Object generationLock = new Object();
@@ -319,8 +321,9 @@ public final class NearCache<K, V> implements AutoCloseable {
       return;
     }
     if (key != null) {
-      metrics.recordInvalidationReceived();
+      // Counted once applied: a reader that sees the count sees the entry gone.
       invalidate(key);
+      metrics.recordInvalidationReceived();
     }
   }
 

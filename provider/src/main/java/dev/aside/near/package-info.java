@@ -9,6 +9,12 @@
  * expires or evicts: another Aside JVM, {@code redis-cli}, a script, a program in another language.
  * {@code FLUSHALL}/{@code FLUSHDB} arrive as an invalidation with no key list and clear everything.
  *
+ * <p>On a Redis Cluster tracking is per node, so the feed opens one such connection per master of the
+ * cluster client's topology and is live only while all of them are; a lost connection or a change in
+ * the set of masters ends the live period and clears the near caches (see the invariants at the top of
+ * {@link dev.aside.near.InvalidationFeed}). BCAST tracks a node's keys whatever their slot, so slots
+ * moving between tracked masters need nothing more.
+ *
  * <p>Why BCAST, rather than the default tracking mode on the data connection:
  * <ul>
  *   <li>Default mode invalidates only keys the tracking connection itself has read. The manager reads
@@ -31,9 +37,9 @@
  * <p>A write applied in Redis reaches this JVM as an invalidation over the feed connection, about half
  * a round trip later ({@link dev.aside.near.InvalidationFeed#lastPingRoundTrip()}); until then a near hit
  * may still return the previous value. Nothing is served otherwise: hits are served only while the feed
- * is live (tracking on, connection open, last {@code PING} answered within about interval + timeout),
- * and every loss of the connection, missed {@code PING} or null invalidation clears the near caches at
- * once. Each entry and reservation carries its generation, which every clear, lost session and close
+ * is live (tracking on, connection open, last {@code PING} answered within about interval + timeout, on
+ * every node), and every loss of a connection, missed {@code PING}, null invalidation or change of the
+ * cluster's masters clears the near caches at once. Each entry and reservation carries its generation, which every clear, lost session and close
  * replaces, so an entry from before a loss can never be served after it, even before the memory is
  * released; a hit costs one comparison of generations. A connection that
  * silently stops delivering is detected within {@code pingInterval + pingTimeout} (1.5 s by default);

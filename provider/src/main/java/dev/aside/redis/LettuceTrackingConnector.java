@@ -14,7 +14,10 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** The {@link TrackingConnector} of a standalone or Sentinel-managed Redis: one Lettuce client, RESP3, no auto-reconnect. */
+/**
+ * The {@link TrackingConnector} of a standalone or Sentinel-managed Redis: one Lettuce client, RESP3, no
+ * auto-reconnect. A cluster's connector opens its per-master connections through one of these.
+ */
 final class LettuceTrackingConnector implements TrackingConnector {
   private static final String CLIENT_NAME = "aside-invalidations";
 
@@ -50,6 +53,12 @@ final class LettuceTrackingConnector implements TrackingConnector {
   @Override
   public CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connect() {
     return client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
+  }
+
+  /** Starts connecting to another node, e.g. a cluster master, with this connector's credentials, TLS and name. */
+  CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connect(String host, int port) {
+    RedisURI node = RedisURI.builder(uri).withHost(host).withPort(port).build();
+    return client.connectAsync(ByteArrayCodec.INSTANCE, node).toCompletableFuture();
   }
 
   @Override

@@ -2,7 +2,7 @@ package dev.aside.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,8 +37,12 @@ final class Script {
     }
   }
 
-  /** Runs the script; if Redis no longer has it cached ({@code NOSCRIPT}), sends the source once. */
-  <T> CompletionStage<T> run(RedisAsyncCommands<byte[], byte[]> redis, ScriptOutputType type,
+  /**
+   * Runs the script; if Redis no longer has it cached ({@code NOSCRIPT}), sends the source once. On
+   * a cluster both go to the master of the first key's slot, so a node that never saw the script
+   * (a promoted replica, a new master) learns it from that one {@code EVAL}.
+   */
+  <T> CompletionStage<T> run(RedisClusterAsyncCommands<byte[], byte[]> redis, ScriptOutputType type,
       byte[][] keys, byte[]... args) {
     CompletionStage<T> first = redis.evalsha(sha1, type, keys, args);
     return first.handle((result, failure) -> {

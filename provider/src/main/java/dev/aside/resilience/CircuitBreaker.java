@@ -7,8 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stops sending commands to a Redis that keeps failing, and lets a background probe decide when
- * it is healthy again.
+ * Stops sending commands to a Redis node that keeps failing, and lets a background probe decide when
+ * it is healthy again: one per manager for a standalone or Sentinel-managed Redis, one per master
+ * node of a Redis Cluster ({@link Breakers}).
  *
  * <pre>
  *   CLOSED     commands flow; {@code breakerFailures} consecutive failures open the breaker
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * Only connection-level failures count (timeouts, refused or lost connections); a Redis error
  * reply such as {@code WRONGTYPE} is an answer, not a sign of sickness.
  *
- * <p>Opening is logged once per outage, at WARN, with the failure that opened it; failed probes
- * (HALF_OPEN back to OPEN) are not. {@link RedisHealth} logs the closing, after the replay.
+ * <p>Opening is logged once per outage, at WARN, with the failure that opened it and the node it
+ * guards (the redacted URI, or a cluster master's {@code host:port}); failed probes (HALF_OPEN back
+ * to OPEN) are not. {@link RedisHealth} logs the closing, after the replay.
  */
 public final class CircuitBreaker {
   /** The breaker's states. */
@@ -30,7 +32,9 @@ public final class CircuitBreaker {
 
   private static final Logger log = LoggerFactory.getLogger(CircuitBreaker.class);
 
-  private final String redactedUri;
+  private final String label;
+  private final String subject;
+  private final String whileOpen;
   private final int threshold;
   private final long baseOpenNanos;
   private final long maxOpenNanos;
@@ -41,9 +45,23 @@ public final class CircuitBreaker {
   private long openNanos;
   private long probeAt;
 
-  /** @param redactedUri the Redis URI as log lines show it (never with a password) */
+  /** The breaker of a whole deployment; {@code redactedUri} is the Redis URI as log lines show it (never with a password). */
   public CircuitBreaker(ResilienceSettings settings, String redactedUri) {
-    this.redactedUri = Objects.requireNonNull(redactedUri);
+    this(settings, redactedUri, "Redis at ", "Reads are served by loaders, writes and removals queue"
+        + " invalidations, until Redis answers again");
+  }
+
+  /** The breaker of one master of a Redis Cluster, at {@code address} ({@code host:port}). */
+  static CircuitBreaker ofClusterNode(ResilienceSettings settings, String address) {
+    return new CircuitBreaker(settings, address, "Redis Cluster master ", "Reads of the keys it serves are"
+        + " served by loaders, their writes and removals queue invalidations, until it or a replica promoted in"
+        + " its place answers; the other masters keep serving their keys");
+  }
+
+  private CircuitBreaker(ResilienceSettings settings, String label, String kind, String whileOpen) {
+    this.label = Objects.requireNonNull(label);
+    this.subject = kind + label;
+    this.whileOpen = Objects.requireNonNull(whileOpen);
     this.threshold = settings.breakerFailures();
     this.baseOpenNanos = settings.breakerOpen().toNanos();
     this.maxOpenNanos = Math.max(baseOpenNanos, ResilienceSettings.MAX_OPEN.toNanos());
@@ -79,8 +97,7 @@ public final class CircuitBreaker {
       opens.increment();
       openNanos = baseOpenNanos;
       probeAt = System.nanoTime() + openNanos;
-      log.warn("Redis at {} is unavailable ({}): circuit breaker open. Reads are served by loaders, writes and"
-          + " removals queue invalidations, until Redis answers again", redactedUri, reason);
+      log.warn("{} is unavailable ({}): circuit breaker open. {}", subject, reason, whileOpen);
     }
   }
 
@@ -110,6 +127,16 @@ public final class CircuitBreaker {
     state = State.OPEN;
     openNanos = Math.min(openNanos * 2, maxOpenNanos);
     probeAt = System.nanoTime() + openNanos;
+  }
+
+  /** The node this breaker guards: the redacted URI, or a cluster master's {@code host:port}. */
+  public String label() {
+    return label;
+  }
+
+  /** What this breaker guards, as log lines name it: {@code Redis at <redacted URI>} or {@code Redis Cluster master host:port}. */
+  public String subject() {
+    return subject;
   }
 
   public State state() {

@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
  *       is back; never thrown, since the removal will happen.
  * </ul>
  * While a key's invalidation waits, reads of that key do not trust Redis.
+ *
+ * <p>With {@code invalidation-replicas}, a write or removal that fewer replicas acknowledged in time
+ * is one that failed: the master may hold it, but a failover may lose it. A put's value may then be
+ * in Redis; the database is the truth, so its key is queued all the same, and the replay deletes it.
  */
 public final class FailurePolicy {
   private static final Logger log = LoggerFactory.getLogger(FailurePolicy.class);
@@ -31,9 +35,17 @@ public final class FailurePolicy {
   private final WriteFailures writeFailures;
   private final InvalidationQueue queue;
   private final ReadPathMetrics metrics;
+  private final int replicas;
 
   public FailurePolicy(String cacheName, String namespace, WriteFailures writeFailures, InvalidationQueue queue,
       ReadPathMetrics metrics) {
+    this(cacheName, namespace, writeFailures, queue, metrics, 0);
+  }
+
+  /** @param replicas how many replicas acknowledge the cache's writes ({@code invalidation-replicas}) and replays */
+  public FailurePolicy(String cacheName, String namespace, WriteFailures writeFailures, InvalidationQueue queue,
+      ReadPathMetrics metrics, int replicas) {
+    this.replicas = replicas;
     this.cacheName = Objects.requireNonNull(cacheName);
     this.namespace = Objects.requireNonNull(namespace);
     this.writeFailures = Objects.requireNonNull(writeFailures);
@@ -54,7 +66,7 @@ public final class FailurePolicy {
 
   /** A write of {@code entryKey} failed: queue its invalidation, then throw or log per policy. */
   public void writeFailed(byte[] entryKey, RedisOperationException failure) {
-    queue.add(entryKey, namespace);
+    queue.add(entryKey, namespace, replicas);
     metrics.recordFailedWrite();
     if (writeFailures == WriteFailures.THROW) {
       throw failure;
@@ -65,14 +77,14 @@ public final class FailurePolicy {
 
   /** A removal of {@code entryKey} failed: queue it; it is applied when Redis is back. */
   public void removalFailed(byte[] entryKey, RedisOperationException failure) {
-    queue.add(entryKey, namespace);
+    queue.add(entryKey, namespace, replicas);
     metrics.recordFailedWrite();
     log.debug("Cache {}: a removal failed and is queued: {}", cacheName, failure.getMessage());
   }
 
   /** A whole-cache removal failed: the cache is cleared when Redis is back. */
   public void clearFailed(RedisOperationException failure) {
-    queue.addNamespace(namespace);
+    queue.addNamespace(namespace, replicas);
     metrics.recordFailedWrite();
     log.debug("Cache {}: a clear failed and is queued: {}", cacheName, failure.getMessage());
   }

@@ -2,9 +2,9 @@ package dev.aside.resilience;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -14,11 +14,15 @@ import java.util.concurrent.atomic.LongAdder;
  * the source instead), so an outage never leaves a stale value to be served afterwards. When the
  * queue is full, the key's whole cache is marked instead: on recovery that cache is cleared, and
  * until then none of its reads trust Redis. Both outcomes are counted.
+ *
+ * <p>Each key (and marked cache) remembers how many replicas must acknowledge its replay: those its
+ * cache's writes ask for ({@code invalidation-replicas}), the most asked if two caches queued it.
  */
 public final class InvalidationQueue {
   private final int capacity;
-  private final Set<ByteBuffer> keys = new LinkedHashSet<>();
-  private final Set<String> overflowedNamespaces = new LinkedHashSet<>();
+  /* Key -> the replicas that must acknowledge its replay. */
+  private final Map<ByteBuffer, Integer> keys = new LinkedHashMap<>();
+  private final Map<String, Integer> overflowedNamespaces = new LinkedHashMap<>();
   private final LongAdder queued = new LongAdder();
   private final LongAdder replayed = new LongAdder();
   private final LongAdder overflows = new LongAdder();
@@ -29,22 +33,37 @@ public final class InvalidationQueue {
   }
 
   /** Remembers that {@code entryKey} (of the cache whose key namespace is {@code namespace}) must be deleted. */
-  public synchronized void add(byte[] entryKey, String namespace) {
-    if (overflowedNamespaces.contains(namespace)) {
+  public void add(byte[] entryKey, String namespace) {
+    add(entryKey, namespace, 0);
+  }
+
+  /** {@link #add(byte[], String)}, its replay to be acknowledged by {@code replicas} replicas. */
+  public synchronized void add(byte[] entryKey, String namespace, int replicas) {
+    if (overflowedNamespaces.containsKey(namespace)) {
+      overflowedNamespaces.merge(namespace, replicas, Math::max);
       return;
     }
-    if (keys.size() >= capacity) {
-      overflowedNamespaces.add(namespace);
+    ByteBuffer key = ByteBuffer.wrap(entryKey);
+    if (keys.containsKey(key)) {
+      keys.merge(key, replicas, Math::max);
+    } else if (keys.size() >= capacity) {
+      overflowedNamespaces.put(namespace, replicas);
       overflows.increment();
-    } else if (keys.add(ByteBuffer.wrap(entryKey.clone()))) {
+    } else {
+      keys.put(ByteBuffer.wrap(entryKey.clone()), replicas);
       queued.increment();
     }
     empty = false;
   }
 
   /** Remembers that the whole cache whose key namespace is {@code namespace} must be cleared. */
-  public synchronized void addNamespace(String namespace) {
-    overflowedNamespaces.add(namespace);
+  public void addNamespace(String namespace) {
+    addNamespace(namespace, 0);
+  }
+
+  /** {@link #addNamespace(String)}, its replay to be acknowledged by {@code replicas} replicas. */
+  public synchronized void addNamespace(String namespace, int replicas) {
+    overflowedNamespaces.merge(namespace, replicas, Math::max);
     empty = false;
   }
 
@@ -54,7 +73,7 @@ public final class InvalidationQueue {
       return true;
     }
     synchronized (this) {
-      return !overflowedNamespaces.contains(namespace) && !keys.contains(ByteBuffer.wrap(entryKey));
+      return !overflowedNamespaces.containsKey(namespace) && !keys.containsKey(ByteBuffer.wrap(entryKey));
     }
   }
 
@@ -65,19 +84,28 @@ public final class InvalidationQueue {
   /** A snapshot of the waiting keys. */
   synchronized List<byte[]> pendingKeys() {
     List<byte[]> out = new ArrayList<>(keys.size());
-    keys.forEach(k -> out.add(k.array()));
+    keys.keySet().forEach(k -> out.add(k.array()));
     return out;
+  }
+
+  /** How many replicas must acknowledge the replay of a waiting key (or of a namespace to clear); 0 if not waiting. */
+  synchronized int replicasFor(byte[] entryKey) {
+    return keys.getOrDefault(ByteBuffer.wrap(entryKey), 0);
+  }
+
+  synchronized int replicasForNamespace(String namespace) {
+    return overflowedNamespaces.getOrDefault(namespace, 0);
   }
 
   /** A snapshot of the namespaces to clear. */
   synchronized List<String> pendingNamespaces() {
-    return new ArrayList<>(overflowedNamespaces);
+    return new ArrayList<>(overflowedNamespaces.keySet());
   }
 
   /** Forgets keys and namespaces that were applied. */
   synchronized void applied(List<byte[]> appliedKeys, List<String> clearedNamespaces) {
     for (byte[] key : appliedKeys) {
-      if (keys.remove(ByteBuffer.wrap(key))) {
+      if (keys.remove(ByteBuffer.wrap(key)) != null) {
         replayed.increment();
       }
     }

@@ -1,6 +1,7 @@
 -- cas.lua: compare-and-set of one entry; the write happens only if the entry still holds the
 -- exact bytes the caller read (optimistic concurrency for invoke and the general write path).
 -- KEYS[1]  entry key
+-- KEYS[2]  lease key: deleted with the entry, so a read-through fill racing with the removal is dropped
 -- ARGV[1]  expected current bytes, or '' when the caller saw no entry (values are never empty)
 -- ARGV[2]  action: 'S' set ARGV[3], 'D' delete, 'T' only apply the TTL in ARGV[4]
 -- ARGV[3]  new value bytes (action 'S')
@@ -15,7 +16,7 @@ end
 local action = ARGV[2]
 local ttl = tonumber(ARGV[4])
 if action == 'D' or ttl == 0 then
-  redis.call('DEL', KEYS[1])
+  redis.call('DEL', KEYS[1], KEYS[2])
 elseif action == 'T' then
   if ttl == -1 then redis.call('PERSIST', KEYS[1]) elseif ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
 elseif ttl == -2 then

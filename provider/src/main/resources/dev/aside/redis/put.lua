@@ -1,5 +1,8 @@
 -- put.lua: writes one entry, choosing its TTL by whether the entry already exists.
 -- KEYS[1]  entry key
+-- KEYS[2]  lease key: deleted with the entry when an update deletes it (a zero TTL), so a read-through
+--          fill racing with it is dropped; a write that keeps the entry leaves the lease (fill.lua then
+--          finds the entry changed)
 -- ARGV[1]  value bytes
 -- ARGV[2]  TTL in ms if the entry is created: >0 expire after, -1 never expire, 0 do not create
 -- ARGV[3]  TTL in ms if the entry is updated: >0 expire after, -1 never expire, -2 keep its TTL, 0 delete it
@@ -19,7 +22,7 @@ if old then
   if ARGV[4] == 'N' then return { 0, previous } end
   local ttl = tonumber(ARGV[3])
   if ttl == 0 then
-    redis.call('DEL', KEYS[1])
+    redis.call('DEL', KEYS[1], KEYS[2])
     return { 3, previous }
   elseif ttl == -2 then
     redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')

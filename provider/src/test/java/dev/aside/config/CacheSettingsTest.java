@@ -74,6 +74,36 @@ class CacheSettingsTest {
   }
 
   @Test
+  void theGutterSettingsParseWithTheirDefaultsAndLimits() {
+    AsideConfiguration<String, Integer> defaults = CacheSettings.empty().applyTo(codeConfiguration());
+    assertThat(defaults.getOutageTtl()).isEqualTo(java.time.Duration.ZERO);
+    assertThat(defaults.getOutageMaxBytes()).as("0: 5% of the heap").isZero();
+    assertThat(defaults.getOutageMaxEntries()).as("0: no count bound").isZero();
+
+    AsideConfiguration<String, Integer> set = settings("outage-ttl", "12500ms", "outage-max-bytes", "16m",
+        "outage-max-entries", "5000").applyTo(codeConfiguration());
+    assertThat(set.getOutageTtl()).isEqualTo(java.time.Duration.ofMillis(12_500));
+    assertThat(set.getOutageMaxBytes()).isEqualTo(16L << 20);
+    assertThat(set.getOutageMaxEntries()).isEqualTo(5000);
+
+    assertThatThrownBy(() -> settings("outage-max-bytes", "-1"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'-1' is not within 0..1024g");
+    assertThatThrownBy(() -> settings("outage-max-entries", "lots"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'lots'");
+  }
+
+  @Test
+  void invalidationReplicasAreAWholeNumberOffByDefault() {
+    assertThat(CacheSettings.empty().applyTo(codeConfiguration()).getInvalidationReplicas()).as("off").isZero();
+    assertThat(settings("invalidation-replicas", "2").applyTo(codeConfiguration()).getInvalidationReplicas())
+        .isEqualTo(2);
+    assertThatThrownBy(() -> settings("invalidation-replicas", "1.5"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'1.5' is not a whole number");
+    assertThatThrownBy(() -> settings("invalidation-replicas", "-1"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'-1' is not within");
+  }
+
+  @Test
   void fileSettingsWinOverTheCode() {
     MutableConfiguration<String, Integer> code = codeConfiguration();
     CacheSettings file = settings("expiry", "touched 2h", "statistics", "false", "management", "TRUE",

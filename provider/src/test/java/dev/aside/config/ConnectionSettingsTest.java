@@ -123,6 +123,104 @@ class ConnectionSettingsTest {
   }
 
   @Test
+  void clusterSeedsShareCredentialsAndOptions() {
+    ConnectionSettings settings = parse("redis-cluster://app:" + PASSWORD
+        + "@n1.example:7000,n2.example:7001,n3.example?prefix=shop&timeout=250ms&topologyRefresh=10s&clientName=c1");
+
+    assertThat(settings.isCluster()).isTrue();
+    assertThat(settings.clusterSeeds()).extracting(RedisURI::getHost)
+        .containsExactly("n1.example", "n2.example", "n3.example");
+    assertThat(settings.clusterSeeds()).extracting(RedisURI::getPort).containsExactly(7000, 7001, 6379);
+    assertThat(settings.clusterSeeds()).allSatisfy(seed -> {
+      assertThat(username(seed)).isEqualTo("app");
+      assertThat(password(seed)).containsExactly(PASSWORD.toCharArray());
+      assertThat(seed.getTimeout()).isEqualTo(Duration.ofMillis(250));
+      assertThat(seed.getClientName()).isEqualTo("c1");
+      assertThat(seed.isSsl()).isFalse();
+      assertThat(seed.getDatabase()).isZero();
+    });
+    assertThat(settings.redisUri()).isSameAs(settings.clusterSeeds().get(0));
+    assertThat(settings.topologyRefresh()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(settings.prefix()).isEqualTo("shop");
+    assertThat(settings.redacted()).doesNotContain(PASSWORD)
+        .isEqualTo("redis-cluster://app:***@n1.example:7000,n2.example:7001,n3.example"
+            + "?prefix=shop&timeout=250ms&topologyRefresh=10s&clientName=c1");
+  }
+
+  @Test
+  void clusterDefaults() {
+    ConnectionSettings settings = parse("redis-cluster://node-1:7000");
+
+    assertThat(settings.isCluster()).isTrue();
+    assertThat(settings.clusterSeeds()).singleElement().satisfies(seed -> {
+      assertThat(seed.getHost()).isEqualTo("node-1");
+      assertThat(seed.getPort()).isEqualTo(7000);
+    });
+    assertThat(settings.topologyRefresh()).isEqualTo(ConnectionSettings.DEFAULT_TOPOLOGY_REFRESH);
+    assertThat(settings.tls()).isFalse();
+    assertThat(parse("redis://h").isCluster()).isFalse();
+    assertThat(parse("redis://h").clusterSeeds()).isEmpty();
+  }
+
+  @Test
+  void tlsCluster() {
+    ConnectionSettings settings = parse("rediss-cluster://:" + PASSWORD + "@n1:7000,n2:7000?verifyPeer=CA");
+
+    assertThat(settings.tls()).isTrue();
+    assertThat(settings.clusterSeeds()).hasSize(2).allSatisfy(seed -> {
+      assertThat(seed.isSsl()).isTrue();
+      assertThat(seed.getVerifyMode()).isEqualTo(SslVerifyMode.CA);
+      assertThat(password(seed)).containsExactly(PASSWORD.toCharArray());
+    });
+    assertThat(settings.redacted()).isEqualTo("rediss-cluster://:***@n1:7000,n2:7000?verifyPeer=CA");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"redis-cluster://:PW@n1:7000,n2:7000/2", "redis-cluster://:PW@n1?db=1",
+      "rediss-cluster://:PW@n1?database=3"})
+  void clusterDatabaseOtherThanZeroIsRejected(String uri) {
+    assertThatThrownBy(() -> parse(uri.replace("PW", PASSWORD)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a Redis Cluster has database 0 only")
+        .hasMessageContaining(":***@n1")
+        .hasMessageNotContaining(PASSWORD);
+    assertThat(parse("redis-cluster://n1/0").clusterSeeds().get(0).getDatabase()).isZero();
+  }
+
+  @Test
+  void optionsThatMakeNoSenseOnAClusterAreRejected() {
+    assertThatThrownBy(() -> parse("redis-cluster://n1,n2?sentinelMasterId=m"))
+        .hasMessageContaining("sentinelMasterId is only accepted by redis-sentinel URIs");
+    assertThatThrownBy(() -> parse("redis-cluster://n1#m")).hasMessageContaining("fragment");
+    assertThatThrownBy(() -> parse("redis://h?topologyRefresh=10s"))
+        .hasMessageContaining("topologyRefresh is only accepted by redis-cluster URIs");
+    assertThatThrownBy(() -> parse("redis-sentinel://s1?sentinelMasterId=m&topologyRefresh=10s"))
+        .hasMessageContaining("topologyRefresh is only accepted by redis-cluster URIs");
+    assertThatThrownBy(() -> parse("redis-cluster://n1?topologyRefresh=soon"))
+        .hasMessageContaining("option topologyRefresh").hasMessageContaining("soon");
+  }
+
+  @Test
+  void badClusterSeedIsNamed() {
+    assertThatThrownBy(() -> parse("redis-cluster://:" + PASSWORD + "@n1:7000,n2:abc"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'n2:abc'")
+        .hasMessageNotContaining(PASSWORD);
+    assertThatThrownBy(() -> parse("redis-cluster://n1:7000,"))
+        .hasMessageContaining("host '' is not host[:port]");
+    assertThatThrownBy(() -> parse("redis-cluster://app:pa@ss@n1:7000,n2:7000"))
+        .hasMessageContaining("percent-encode")
+        .hasMessageContaining("redis-cluster://app:***@n1:7000,n2:7000")
+        .hasMessageNotContaining("pa@ss");
+  }
+
+  @Test
+  void severalHostsOnAStandaloneUriNameTheClusterForm() {
+    assertThatThrownBy(() -> parse("redis://n1:7000,n2:7001"))
+        .hasMessageContaining("several hosts").hasMessageContaining("redis-cluster://n1:7000,n2:7001");
+  }
+
+  @Test
   void asideOptionsAreAppliedAndRemoved() {
     ConnectionSettings settings = parse("redis://h:6379?prefix=shop.v2&timeout=250ms&connectTimeout=PT3S"
         + "&allow=com.acme.**,com.acme.dto.*&clientName=shop-1&database=4");
@@ -193,6 +291,20 @@ class ConnectionSettingsTest {
   }
 
   @Test
+  void theOutageLoadCapIsOffByDefaultAndWaitsTheCommandTimeout() {
+    assertThat(parse("redis://h").resilience().outageMaxLoads()).as("no cap").isZero();
+    var capped = parse("redis://h?timeout=250ms&outageMaxLoads=16").resilience();
+    assertThat(capped.outageMaxLoads()).isEqualTo(16);
+    assertThat(capped.outageLoadWait()).as("the command timeout").isEqualTo(java.time.Duration.ofMillis(250));
+    var waiting = parse("redis://h?outageMaxLoads=4&outageLoadWait=2s").resilience();
+    assertThat(waiting.outageLoadWait()).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(parse("redis://h?outageMaxLoads=0&outageLoadWait=0").resilience().outageLoadWait()).isZero();
+    assertThatThrownBy(() -> parse("redis://h?outageMaxLoads=-3"))
+        .hasMessageContaining("option outageMaxLoads='-3' must be a whole number, 0 for no cap");
+    assertThatThrownBy(() -> parse("redis://h?outageLoadWait=soon")).hasMessageContaining("option outageLoadWait");
+  }
+
+  @Test
   void badConnectTimeoutIsRejected() {
     assertThatThrownBy(() -> parse("redis://h?connectTimeout=soon"))
         .hasMessageContaining("option connectTimeout").hasMessageContaining("soon");
@@ -204,7 +316,7 @@ class ConnectionSettingsTest {
     assertThatThrownBy(() -> parse(scheme + "://app:" + PASSWORD + "@h:6379"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("scheme '" + scheme + "' is not supported")
-        .hasMessageContaining("redis, rediss, redis-sentinel")
+        .hasMessageContaining("redis, rediss, redis-sentinel, rediss-sentinel, redis-cluster, rediss-cluster")
         .hasMessageContaining(scheme + "://app:***@h:6379")
         .hasMessageNotContaining(PASSWORD);
   }

@@ -7,6 +7,7 @@ import dev.aside.config.AsideConfiguration;
 import dev.aside.config.ConnectionSettings;
 import dev.aside.config.RedactedUri;
 import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisCluster;
 import dev.aside.testkit.RedisServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -37,6 +38,7 @@ class PasswordRedactionTest {
   private static RedisServer withPassword;
   private static RedisServer withUsers;
   private static RedisServer sentinel;
+  private static RedisCluster cluster;
   private static int deadPort;
 
   @BeforeAll
@@ -45,6 +47,7 @@ class PasswordRedactionTest {
     withUsers = RedisServer.builder()
         .arg("--user", "app", "on", ">" + PASSWORD, ">" + DECODED_PASSWORD, "~*", "&*", "+@all").start();
     sentinel = RedisServer.builder().sentinelOf("mymaster", withPassword).start();
+    cluster = RedisCluster.builder().masters(3).replicasPerMaster(0).password(PASSWORD).start();
     try (ServerSocket socket = new ServerSocket(0)) {
       deadPort = socket.getLocalPort();
     }
@@ -52,6 +55,9 @@ class PasswordRedactionTest {
 
   @AfterAll
   static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
     for (RedisServer server : new RedisServer[] {sentinel, withUsers, withPassword}) {
       if (server != null) {
         server.close();
@@ -110,6 +116,32 @@ class PasswordRedactionTest {
   void tlsSentinel() {
     checkOffline("rediss-sentinel://:" + PASSWORD + "@127.0.0.1:" + deadPort + ",127.0.0.1:" + deadPort
         + "?sentinelMasterId=mymaster", PASSWORD);
+  }
+
+  @Test
+  void clusterWithAPassword() {
+    assertThat(cluster.uri()).contains(":" + PASSWORD + "@");
+    checkLive(cluster.uri() + "?prefix=red7", PASSWORD);
+  }
+
+  @Test
+  void clusterWithSeveralSeeds() {
+    checkOffline("redis-cluster://app:" + PASSWORD + "@127.0.0.1:" + deadPort + ",127.0.0.1:" + deadPort
+        + "?topologyRefresh=5s", PASSWORD);
+    checkOffline("redis-cluster://" + PASSWORD + "@127.0.0.1:" + deadPort, PASSWORD);
+  }
+
+  @Test
+  void tlsCluster() {
+    checkOffline("rediss-cluster://app:" + ENCODED_PASSWORD + "@127.0.0.1:" + deadPort + ",127.0.0.1:" + deadPort
+        + "?verifyPeer=CA", ENCODED_PASSWORD, DECODED_PASSWORD);
+  }
+
+  @Test
+  void clusterOptionThatMakesNoSense() {
+    assertThatThrownBy(() -> ConnectionSettings.parse("redis-cluster://:" + PASSWORD + "@127.0.0.1:" + deadPort + "/3"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .satisfies(e -> assertNoSecret("a cluster database's error", messages(e), PASSWORD));
   }
 
   @Test
@@ -187,8 +219,8 @@ class PasswordRedactionTest {
             .anySatisfy(n -> assertThat(n.toString()).contains("type=CacheStatistics"))
             .anySatisfy(n -> assertThat(n.toString()).contains("type=CacheConfiguration"))
             .anySatisfy(n -> assertThat(n.toString()).contains("type=ReadPath"))
-            .anySatisfy(n -> assertThat(n.toString()).contains("type=Resilience"))
-            .anySatisfy(n -> assertThat(n.toString()).contains("type=NearCache"));
+            .anySatisfy(n -> assertThat(n.toString()).contains("type=Resilience"));
+        assertThat(names).anySatisfy(n -> assertThat(n.toString()).contains("type=NearCache"));
         names.forEach(n -> shown.add(n.toString()));
       } finally {
         manager.close();

@@ -28,6 +28,26 @@ class FlightTest {
   }
 
   @Test
+  void closingTellsWhetherAnyoneJoined() {
+    assertThat(flight.close()).as("nobody joined").isFalse();
+
+    Flight<String> joined = new Flight<>(() -> {});
+    assertThat(joined.tryJoin()).isTrue();
+    assertThat(joined.close()).as("one joined").isTrue();
+    assertThat(joined.close()).as("closed already").isFalse();
+  }
+
+  @Test
+  void anOwnWriteMarksTheFlightOvertaken() {
+    assertThat(flight.wasOvertaken()).isFalse();
+
+    flight.overtake();
+    flight.close();
+
+    assertThat(flight.wasOvertaken()).isTrue();
+  }
+
+  @Test
   void aReadNobodyJoinedDuringClosesTheFlight() {
     long mark = flight.mark();
 

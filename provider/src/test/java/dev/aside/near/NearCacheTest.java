@@ -348,6 +348,44 @@ class NearCacheTest {
   }
 
   @Test
+  void oncePutOutOfLiveNoReadIsAHit() throws Exception {
+    NearCache<String, String> near = near(SETTINGS);
+    set("a", "1");
+    // A reader spinning on a held key while the feed's connection is killed again and again: any read
+    // that began and ended while the near cache reported itself not live must have been a miss.
+    AtomicBoolean reading = new AtomicBoolean(true);
+    AtomicLong readsWhileNotLive = new AtomicLong();
+    AtomicLong hitsWhileNotLive = new AtomicLong();
+    Thread reader = new Thread(() -> {
+      while (reading.get()) {
+        boolean liveBefore = near.isLive();
+        NearCache.Hit<String> hit = near.get("a");
+        if (!liveBefore && !near.isLive()) {
+          readsWhileNotLive.incrementAndGet();
+          if (hit != null) {
+            hitsWhileNotLive.incrementAndGet();
+          }
+        }
+      }
+    }, "spinning-reader");
+    reader.start();
+    try {
+      for (int round = 0; round < 20; round++) {
+        assertThat(feed.awaitLive(Duration.ofSeconds(5))).as("live before round %d", round).isTrue();
+        awaitWithin("a near hit", Duration.ofSeconds(5), () -> fillFromRedis(near, "a") && near.get("a") != null);
+        long lost = feed.sessionsLost();
+        redis().clientKill(KillArgs.Builder.id(feed.connectionId()));
+        await("the connection's loss seen", () -> feed.sessionsLost() > lost);
+      }
+    } finally {
+      reading.set(false);
+      reader.join(10_000);
+    }
+    assertThat(readsWhileNotLive.get()).as("reads while not live").isPositive();
+    assertThat(hitsWhileNotLive.get()).as("near hits while not live").isZero();
+  }
+
+  @Test
   void killingAllNormalClientsClearsAndRecovers() throws Exception {
     NearCache<String, String> near = near(SETTINGS);
     set("a", "1");

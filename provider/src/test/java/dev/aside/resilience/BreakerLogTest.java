@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aside.manager.AsideCacheManager;
 import dev.aside.spi.AsideCachingProvider;
+import dev.aside.testkit.RedisCluster;
 import dev.aside.testkit.RedisServer;
+import dev.aside.testkit.RedisTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.configuration.MutableConfiguration;
@@ -17,8 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An outage says what happens in Aside's own words: one WARN when the breaker opens, with the reason
- * and the URI redacted, however many commands fail or probes are refused; one INFO when it closes.
+ * and the URI redacted (on a cluster, the master's address), however many commands fail or probes
+ * are refused; one INFO when it closes.
  */
+@RedisTest
 class BreakerLogTest {
   private static final String PASSWORD = "breaker-Pa55-42";
 
@@ -56,6 +61,54 @@ class BreakerLogTest {
         .contains("redis://:***@127.0.0.1:").contains("circuit breaker open").contains("commands in a row failed");
     assertThat(ours.stream().filter(line -> line.contains("INFO"))).singleElement().asString()
         .contains("answers again").contains("circuit breaker closed");
+  }
+
+  /*
+   * On a cluster the breaker is the master's: its WARN and INFO name the node (host:port), the MBean
+   * lists it by host:port, and the cluster's password appears nowhere. The master is restarted as the
+   * same node (its nodes.conf kept), so the same breaker closes.
+   */
+  @Test
+  void aClusterMastersBreakerIsLoggedWithItsAddressNeverThePassword() throws Exception {
+    PrintStream err = System.err;
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    RedisServer victim;
+    Map<String, String> whileDown;
+    try (RedisCluster cluster = RedisCluster.builder().masters(3).password(PASSWORD).start()) {
+      System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+      try (AsideCacheManager manager = (AsideCacheManager) new AsideCachingProvider().getCacheManager(
+          URI.create(cluster.uri() + "?timeout=200ms&breakerFailures=3&breakerOpen=100ms"), getClass().getClassLoader())) {
+        Cache<String, String> cache = manager.createCache("c",
+            new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+        for (int i = 0; i < 30; i++) {
+          cache.put("k" + i, "v");            // a command, so a breaker, for every master
+        }
+        String key = "k0";
+        victim = cluster.masterOf(RedisCluster.slot(key));
+        victim.kill();
+        await(() -> {
+          cache.get(key);
+          return manager.health().getCircuitState().equals("OPEN");
+        });
+        whileDown = manager.health().getNodeCircuitStates();
+        victim.restart();
+        await(() -> manager.health().getCircuitState().equals("CLOSED"));
+      }
+    } finally {
+      System.setErr(err);
+    }
+    String text = log.toString(StandardCharsets.UTF_8);
+    List<String> ours = text.lines().filter(line -> line.contains("dev.aside.resilience")).toList();
+    String node = "127.0.0.1:" + victim.port();
+
+    assertThat(text).doesNotContain(PASSWORD);
+    assertThat(whileDown).hasSize(3).containsEntry(node, "OPEN")
+        .allSatisfy((address, state) -> assertThat(state).isEqualTo(address.equals(node) ? "OPEN" : "CLOSED"));
+    assertThat(ours.stream().filter(line -> line.contains("WARN"))).singleElement().asString()
+        .contains("Redis Cluster master " + node + " is unavailable").contains("circuit breaker open")
+        .contains("the other masters keep serving their keys");
+    assertThat(ours.stream().filter(line -> line.contains("INFO"))).singleElement().asString()
+        .contains("Redis Cluster master " + node + " answers again").contains("circuit breaker closed");
   }
 
   private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -39,6 +39,23 @@ class InvalidationQueueTest {
   }
 
   @Test
+  void aKeyRemembersTheMostReplicasAnyOfItsWritesAskedFor() {
+    InvalidationQueue queue = new InvalidationQueue(1);
+    queue.add(key("p:c:{1}"), "p:c", 1);
+    queue.add(key("p:c:{1}"), "p:c", 0);
+    queue.add(key("p:c:{1}"), "p:c", 2);
+    assertThat(queue.replicasFor(key("p:c:{1}"))).as("the most asked").isEqualTo(2);
+    assertThat(queue.replicasFor(key("p:c:{9}"))).as("not waiting").isZero();
+
+    queue.add(key("p:d:{1}"), "p:d", 1);    // the queue is full: the cache is marked, with its replicas
+    assertThat(queue.pendingNamespaces()).containsExactly("p:d");
+    assertThat(queue.replicasForNamespace("p:d")).isEqualTo(1);
+    queue.applied(List.of(key("p:c:{1}")), List.of("p:d"));
+    assertThat(queue.isEmpty()).isTrue();
+    assertThat(queue.replicasFor(key("p:c:{1}"))).isZero();
+  }
+
+  @Test
   void onlyTheAppliedKeysAreForgotten() {
     InvalidationQueue queue = new InvalidationQueue(10);
     queue.add(key("p:c:{1}"), "p:c");

@@ -18,7 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.configuration.FactoryBuilder;
@@ -26,14 +29,30 @@ import javax.cache.integration.CacheLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The gutter ({@code outage-ttl}) against a real Redis that is killed or paused: a hot key costs one
  * load per TTL instead of one per read, an own write is read back at once, the gutter is emptied
- * once Redis is trusted again, and a value is loaded again once its TTL has passed.
+ * once Redis is trusted again, a value is loaded again once its TTL has passed, and no read is further
+ * behind a write made elsewhere than the TTL.
  */
 @RedisTest
 class OutageGutterTest {
+  /** How Redis goes away, and how it comes back. */
+  enum Fault {
+    KILLED(RedisServer::kill, RedisServer::restart), PAUSED(RedisServer::pause, RedisServer::resume);
+
+    final Consumer<RedisServer> start;
+    final Consumer<RedisServer> end;
+
+    Fault(Consumer<RedisServer> start, Consumer<RedisServer> end) {
+      this.start = start;
+      this.end = end;
+    }
+  }
+
   static final Map<Integer, AtomicLong> database = new ConcurrentHashMap<>();
   static final Map<Integer, List<Long>> loadStarts = new ConcurrentHashMap<>();
 
@@ -89,6 +108,7 @@ class OutageGutterTest {
 
   @AfterEach
   void stop() {
+    server.resume();
     if (manager != null) {
       manager.close();
     }
@@ -169,10 +189,11 @@ class OutageGutterTest {
     assertThat(cache.get(8)).as("read after an own removal made before the outage").isEqualTo(2L);
   }
 
-  @Test
-  void anOwnWriteDuringTheOutageIsReadBackAtOnce() {
+  @ParameterizedTest
+  @EnumSource(Fault.class)
+  void anOwnWriteDuringTheOutageIsReadBackAtOnce(Fault fault) {
     open(Duration.ofSeconds(30));
-    server.kill();
+    fault.start.accept(server);
     readUntilOpen();
     assertThat(cache.get(7)).isEqualTo(1L);
     assertThat(cache.get(8)).isEqualTo(1L);
@@ -191,16 +212,17 @@ class OutageGutterTest {
     assertThat(cache.get(8)).as("read after an own put").isEqualTo(5L);
   }
 
-  @Test
-  void theGutterIsEmptiedOnceRedisIsTrustedAgain() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Fault.class)
+  void theGutterIsEmptiedOnceRedisIsTrustedAgain(Fault fault) throws Exception {
     open(Duration.ofSeconds(30));
-    server.kill();
+    fault.start.accept(server);
     readUntilOpen();
     for (int k = 0; k < 10; k++) {
       assertThat(cache.get(k)).isEqualTo(1L);
     }
     assertThat(metrics.getOutageEntries()).isGreaterThanOrEqualTo(10);
-    server.restart();
+    fault.end.accept(server);
     await("circuit closed", () -> manager.health().getCircuitState().equals("CLOSED"));
     await("gutter empty after recovery", () -> metrics.getOutageEntries() == 0);
     long hits = metrics.getOutageHits();
@@ -226,5 +248,63 @@ class OutageGutterTest {
       assertThat(starts.get(i) - starts.get(i - 1)).as("time between two loads of a key kept in the gutter")
           .isGreaterThanOrEqualTo(ttl.toNanos());
     }
+  }
+
+  /**
+   * Another JVM updates a row every 40 ms during the outage (its invalidations cannot reach Redis, so this JVM
+   * never hears of them): a read served from the gutter may be behind, but never by more than outage-ttl.
+   * Each read is judged against the newest version committed at least outage-ttl before the read began.
+   */
+  @ParameterizedTest
+  @EnumSource(Fault.class)
+  void aReadIsNeverFurtherBehindAWriteMadeElsewhereThanTheOutageTtl(Fault fault) throws Exception {
+    Duration ttl = Duration.ofMillis(300);
+    open(ttl);
+    fault.start.accept(server);
+    readUntilOpen();
+    List<long[]> commits = new CopyOnWriteArrayList<>();   // {committed at, version}, in order
+    commits.add(new long[] {System.nanoTime(), database.get(7).get()});
+    AtomicBoolean writing = new AtomicBoolean(true);
+    Thread otherJvm = new Thread(() -> {
+      while (writing.get()) {
+        long version = database.get(7).incrementAndGet();
+        commits.add(new long[] {System.nanoTime(), version});
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(40));
+      }
+    });
+    otherJvm.start();
+    long hitsBefore = metrics.getOutageHits();
+    int reads = 0;
+    int behind = 0;
+    try {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (System.nanoTime() < end) {
+        long start = System.nanoTime();
+        long seen = cache.get(7);
+        long bound = newestCommittedBy(commits, start - ttl.toNanos());
+        assertThat(seen).as("version read, against the newest one committed %s before the read began", ttl)
+            .isGreaterThanOrEqualTo(bound);
+        if (seen < newestCommittedBy(commits, start)) {
+          behind++;
+        }
+        reads++;
+      }
+    } finally {
+      writing.set(false);
+      otherJvm.join();
+    }
+    assertThat(metrics.getOutageHits() - hitsBefore).as("reads answered by the gutter").isGreaterThan(reads / 2);
+    assertThat(behind).as("reads behind the newest write (allowed within the TTL)").isPositive();
+    assertThat(loads(7)).as("loads of the key: about one per TTL").isBetween(4, 2 * 2_000 / 300 + 4);
+  }
+
+  private static long newestCommittedBy(List<long[]> commits, long nanoTime) {
+    long newest = Long.MIN_VALUE;
+    for (long[] commit : commits) {
+      if (commit[0] - nanoTime <= 0) {
+        newest = Math.max(newest, commit[1]);
+      }
+    }
+    return newest;
   }
 }

@@ -1,12 +1,16 @@
 package dev.aside.tck;
 
+import dev.aside.testkit.RedisCluster;
 import dev.aside.testkit.RedisServer;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the Redis server the TCK talks to for one launcher session and points the provider's default URI at it. */
+/**
+ * Runs the Redis the TCK talks to for one launcher session (a server, or a local Redis Cluster when
+ * {@value #CLUSTER_PROPERTY} says how many masters) and points the provider's default URI at it.
+ */
 public final class TckRedis implements LauncherSessionListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(TckRedis.class);
@@ -27,7 +31,11 @@ public final class TckRedis implements LauncherSessionListener {
     /** System property naming another configuration file for a run (the near-cache run names its own). */
     static final String CONFIG_PROPERTY = "aside.tck.config";
 
+    /** System property with a number of masters: the run talks to a Redis Cluster of that many (the cluster run). */
+    static final String CLUSTER_PROPERTY = "aside.tck.cluster";
+
     private RedisServer server;
+    private RedisCluster cluster;
 
     /** Created by the JUnit Platform through ServiceLoader. */
     public TckRedis() {
@@ -35,11 +43,20 @@ public final class TckRedis implements LauncherSessionListener {
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
-        server = RedisServer.startOrExternal();
-        String uri = server.uri();
+        String masters = System.getProperty(CLUSTER_PROPERTY);
+        String uri;
+        if (masters != null) {
+            cluster = RedisCluster.start(Integer.parseInt(masters), 0);
+            // The TCK checks semantics, not latency: on a loaded 2-core machine a SCAN over every master
+            // (clear, removeAll) can outlast the 500 ms default command timeout.
+            uri = cluster.uri() + "?timeout=5s";
+        } else {
+            server = RedisServer.startOrExternal();
+            uri = server.uri();
+        }
         System.setProperty(SERVER_PROPERTY, uri);
         System.setProperty(URI_PROPERTY, System.getProperty(CONFIG_PROPERTY, CONFIG_URI));
-        LOG.info("TCK runs against Redis at {}:{}", server.host(), server.port());
+        LOG.info("TCK runs against Redis at {}", uri);
     }
 
     @Override
@@ -47,8 +64,12 @@ public final class TckRedis implements LauncherSessionListener {
         if (server != null) {
             server.close();
             server = null;
-            System.clearProperty(URI_PROPERTY);
-            System.clearProperty(SERVER_PROPERTY);
         }
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
+        System.clearProperty(URI_PROPERTY);
+        System.clearProperty(SERVER_PROPERTY);
     }
 }

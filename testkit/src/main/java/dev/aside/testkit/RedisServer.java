@@ -52,6 +52,11 @@ public final class RedisServer implements AutoCloseable {
     private static final Duration SAVE_TIMEOUT = Duration.ofSeconds(30);
     /* redis-server's default dbfilename, in --dir: written by SHUTDOWN SAVE, loaded at every start. */
     private static final String DUMP_FILE = "dump.rdb";
+    /* A cluster node's identity (id, epochs, the nodes it knows), in --dir; no restart deletes it. */
+    private static final String CLUSTER_CONFIG_FILE = "nodes.conf";
+    /* A cluster node also listens on port + 10000 (its cluster bus), which must be a valid, free port too. */
+    private static final int CLUSTER_BUS_OFFSET = 10_000;
+    private static final int MAX_PORT = 65_535;
 
     /* Resolved once per JVM (an extracted binary is reused by every server); guarded by RedisServer.class. */
     private static Path binary;
@@ -163,9 +168,15 @@ public final class RedisServer implements AutoCloseable {
         LOG.debug("Resumed redis-server on port {}", port);
     }
 
+    /** Whether the server process is frozen by {@link #pause()} (then it answers nothing until resumed). */
+    public synchronized boolean isPaused() {
+        return paused;
+    }
+
     /**
      * Starts a fresh, empty server process on the same port, stopping the current one first if it still runs.
-     * Waits a few seconds for the port to become free again.
+     * Waits a few seconds for the port to become free again. A cluster node keeps its {@code nodes.conf}, so
+     * it comes back as the same node (same id, same view of the cluster), without keys.
      */
     public synchronized void restart() {
         requireOwnProcess("restart()");
@@ -294,6 +305,7 @@ public final class RedisServer implements AutoCloseable {
         private String password;
         private final List<String> args = new ArrayList<>();
         private String sentinelConfig;
+        private boolean clusterNode;
 
         private Builder() {
         }
@@ -324,16 +336,40 @@ public final class RedisServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes this a Redis Cluster node with the given {@code cluster-node-timeout}, on a port whose cluster bus
+         * port (port + 10000) is free as well. Its identity lives in {@code nodes.conf} in its directory, which
+         * {@link #restart()} and {@link #restartKeepingData()} keep. It knows no other node yet: {@link RedisCluster}
+         * wires nodes into a cluster.
+         */
+        public Builder clusterNode(Duration nodeTimeout) {
+            Objects.requireNonNull(nodeTimeout, "nodeTimeout");
+            if (nodeTimeout.toMillis() <= 0) {
+                throw new IllegalArgumentException("nodeTimeout must be positive, was " + nodeTimeout);
+            }
+            this.clusterNode = true;
+            /* Before the user's arguments, which override them. */
+            this.args.addAll(0, List.of(
+                    "--cluster-enabled", "yes",
+                    "--cluster-config-file", CLUSTER_CONFIG_FILE,
+                    "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis())));
+            return this;
+        }
+
         /** Starts the server and waits until it answers PING. */
         public RedisServer start() {
-            return startPrivate(password, List.copyOf(args), sentinelConfig);
+            if (clusterNode && sentinelConfig != null) {
+                throw new IllegalStateException("A Sentinel cannot be a cluster node");
+            }
+            return startPrivate(password, List.copyOf(args), sentinelConfig, clusterNode);
         }
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // starting
 
-    private static RedisServer startPrivate(String password, List<String> extraArgs, String sentinelConfig) {
+    private static RedisServer startPrivate(String password, List<String> extraArgs, String sentinelConfig,
+                                            boolean clusterNode) {
         Path bin = binary();
         Path dir;
         try {
@@ -354,7 +390,7 @@ public final class RedisServer implements AutoCloseable {
             /* The free port is only probably free: another process may take it between our probe and the
                server's bind, in which case the server exits and we try another port. */
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-                int port = freePort();
+                int port = clusterNode ? freeClusterPort() : freePort();
                 Process started = launch(bin, configFile, dir, port, password, extraArgs);
                 if (started != null) {
                     RedisServer server = new RedisServer(HOST, port, privateUri(port, password), password,
@@ -494,6 +530,23 @@ public final class RedisServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot find a free loopback port", e);
         }
+    }
+
+    /* A free port whose cluster bus port is valid and free too; only probably free, as freePort() says. */
+    private static int freeClusterPort() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = freePort();
+            if (port + CLUSTER_BUS_OFFSET > MAX_PORT) {
+                continue;
+            }
+            try (ServerSocket bus = new ServerSocket(port + CLUSTER_BUS_OFFSET, 1, InetAddress.getByName(HOST))) {
+                return port;
+            } catch (IOException e) {
+                LOG.trace("Cluster bus port {} is taken", port + CLUSTER_BUS_OFFSET, e);
+            }
+        }
+        throw new IllegalStateException("Cannot find a free loopback port p <= " + (MAX_PORT - CLUSTER_BUS_OFFSET)
+                + " with p + " + CLUSTER_BUS_OFFSET + " free as well");
     }
 
     private static String privateUri(int port, String password) {

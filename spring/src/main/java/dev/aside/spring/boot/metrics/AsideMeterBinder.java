@@ -81,6 +81,9 @@ public final class AsideMeterBinder implements MeterBinder {
           .register(registry);
     }
     counters(registry, tags, health, MANAGER);
+    Gauge.builder("aside.redis.circuits.open", health, RedisHealth::getOpenCircuits)
+        .description("Circuit breakers not closed: 0 or 1 for a standalone Redis, up to one per master on a cluster")
+        .tags(tags).register(registry);
     Gauge.builder("aside.invalidations.pending", health, RedisHealth::getPendingInvalidations)
         .description("Invalidations waiting for Redis").tags(tags).register(registry);
     FunctionCounter.builder("aside.cache.puts.dropped", manager.droppedPuts(), DroppedPuts::total)
@@ -102,8 +105,23 @@ public final class AsideMeterBinder implements MeterBinder {
         .register(registry);
     FunctionCounter.builder("aside.cache.outage.loads", readPath, ReadPathMetrics::getOutageLoads)
         .description("Loader calls while failing open").tags(tags).register(registry);
+    FunctionCounter.builder("aside.cache.outage.loads.refused", readPath, ReadPathMetrics::getOutageLoadsRefused)
+        .description("Loads refused by outageMaxLoads while failing open (the caller got a CacheLoaderException)")
+        .tags(tags).register(registry);
     Gauge.builder("aside.cache.outage.size", readPath, ReadPathMetrics::getOutageEntries)
         .description("Values the outage gutter holds").tags(tags).register(registry);
+    Gauge.builder("aside.cache.outage.weighted.size", readPath, ReadPathMetrics::getOutageWeightedSize).baseUnit("bytes")
+        .description("What the outage gutter's entries weigh").tags(tags).register(registry);
+    Gauge.builder("aside.cache.outage.max.bytes", readPath, ReadPathMetrics::getOutageMaxBytes).baseUnit("bytes")
+        .description("The outage gutter's byte bound (0 without a gutter)").tags(tags).register(registry);
+    FunctionCounter.builder("aside.cache.outage.evictions", readPath, ReadPathMetrics::getOutageEvictions)
+        .description("Outage gutter values evicted by its bounds before their TTL").tags(tags).register(registry);
+    FunctionCounter.builder("aside.cache.outage.evicted.bytes", readPath, ReadPathMetrics::getOutageEvictedBytes)
+        .baseUnit("bytes").description("Bytes evicted from the outage gutter by its bounds").tags(tags)
+        .register(registry);
+    FunctionCounter.builder("aside.cache.outage.too.large", readPath, ReadPathMetrics::getOutageTooLargeNotKept)
+        .description("Values not kept in the outage gutter: above 1/16 of its byte bound").tags(tags)
+        .register(registry);
     NearCacheMetrics near = cache.aside().nearCacheMetrics();
     if (near != null) {
       FunctionCounter.builder("aside.near.gets", near, NearCacheMetrics::getHits)

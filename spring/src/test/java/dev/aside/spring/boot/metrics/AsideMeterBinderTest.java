@@ -56,7 +56,8 @@ class AsideMeterBinderTest {
   void readPathNearCacheAndManagerMetersAreTaggedByCacheAndManagerName() {
     ConfigurableApplicationContext context = applications.start(CatalogApp.class,
         "--spring.application.name=shop",
-        "--spring.cache.jcache.config=" + applications.configFile("a", "default.near-cache-max-entries = 100", "default.statistics = true"),
+        "--spring.cache.jcache.config=" + applications.configFile("a", "default.near-cache-max-entries = 100", "default.statistics = true",
+            "default.outage-ttl = 1m", "default.outage-max-bytes = 8m"),
         "--spring.cache.cache-names=products");
     MeterRegistry registry = context.getBean(MeterRegistry.class);
     Catalog catalog = context.getBean(Catalog.class);
@@ -80,10 +81,20 @@ class AsideMeterBinderTest {
         .isEqualTo(1);
     assertThat(registry.get("aside.redis.circuit").tags("cacheManager", "shop", "state", "open").gauge().value())
         .isEqualTo(0);
+    assertThat(registry.get("aside.redis.circuits.open").tag("cacheManager", "shop").gauge().value()).isZero();
     assertThat(registry.get("aside.invalidations.pending").tag("cacheManager", "shop").gauge().value()).isZero();
-    assertThat(registry.get("aside.near.weighted.size").tags("cache", "products").gauge().value())
-        .as("the near cache holds product 1, so it weighs something").isPositive();
+    // Caffeine adds a write's weight in its maintenance, which runs on its executor: wait for it.
+    Await.until("the near cache holds product 1, so it weighs something", Duration.ofSeconds(10),
+        () -> registry.get("aside.near.weighted.size").tags("cache", "products").gauge().value() > 0);
     assertThat(registry.get("aside.cache.outage.hits").tags("cache", "products").functionCounter().count()).isZero();
+    assertThat(registry.get("aside.cache.outage.max.bytes").tags("cache", "products").gauge().value())
+        .isEqualTo(8 << 20);
+    Await.until("the gutter keeps what Redis answered, so it weighs something", Duration.ofSeconds(10),
+        () -> registry.get("aside.cache.outage.weighted.size").tags("cache", "products").gauge().value() > 0);
+    for (String counter : List.of("aside.cache.outage.evictions", "aside.cache.outage.evicted.bytes",
+        "aside.cache.outage.too.large", "aside.cache.outage.loads.refused")) {
+      assertThat(registry.get(counter).tags("cache", "products").functionCounter().count()).as(counter).isZero();
+    }
     assertThat(asideMeters(registry)).allSatisfy(meter -> assertThat(meter.getId().getTags())
         .extracting(Tag::getValue).noneMatch(value -> value.contains("/") || value.contains(dir.toString())));
   }
