@@ -151,10 +151,17 @@ class MultiNodeFeedTest {
     await("live with c", Duration.ofSeconds(10), feed::isLive);
     String name = clientName("c");
     assertThat(clientsNamed(server("c"), name)).isEqualTo(1);
+    assertThat(fill(key("x"))).isTrue();
+    NearCache.Reservation before = near.reserve(key("y"));
+    int clearsBefore = clears.get();
 
     nodes.change(List.of("a", "b"));
 
-    assertThat(feed.isLive()).isFalse();
+    /* The period ends inside the topology event; the feed's thread may be live again (a and b are
+       tracked) before the next line runs, so what is asserted is what the change must leave behind. */
+    assertThat(clears.get()).as("cleared by the change").isGreaterThan(clearsBefore);
+    assertThat(near.get(key("x"))).as("nothing kept from before the change").isNull();
+    assertThat(near.fill(before, "v", bytes("v"), Ttl.ETERNAL)).as("a fill reserved before the change").isFalse();
     await("live again with a and b", Duration.ofSeconds(10), feed::isLive);
     assertThat(feed.connectionIds()).containsOnlyKeys("a", "b");
     await("c's connection closed", Duration.ofSeconds(5), () -> clientsNamed(server("c"), name) == 0);
