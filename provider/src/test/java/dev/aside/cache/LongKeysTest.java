@@ -201,8 +201,10 @@ class LongKeysTest {
   }
 
   private Cache<String, String> cache(AsideConfiguration<String, String> config) {
+    // A command timeout of 5 s rather than the default 500 ms, as the testkit's URIs have it: a megabyte value
+    // on a busy build machine must not time out.
     CacheManager manager = new AsideCachingProvider()
-        .getCacheManager(URI.create(server.uri() + "?prefix=long&clientName=m" + managers.size()),
+        .getCacheManager(URI.create(server.uri() + "?prefix=long&timeout=5s&clientName=m" + managers.size()),
             getClass().getClassLoader());
     managers.add(manager);
     config.setTypes(String.class, String.class);

@@ -361,6 +361,7 @@ class EventDispatcherTest {
   @Test
   void closeGivesUpOnAStuckListenerAfterTheTimeout() {
     ExecutorService pool = Executors.newSingleThreadExecutor();
+    CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     try (EventDispatcher<String, String> bounded =
         new EventDispatcher<>(SOURCE, pool, Duration.ofMillis(200))) {
@@ -368,6 +369,7 @@ class EventDispatcherTest {
         @Override
         public void onCreated(
             Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+          entered.countDown();
           await(release);
           super.onCreated(events);
         }
@@ -375,6 +377,8 @@ class EventDispatcherTest {
       bounded.register(configuration(stuck, null, false, false));
       bounded.created("a", "v");
       bounded.created("b", "v");
+      /* "a" is in flight before close(), however late the pool's thread started. */
+      assertThat(entered.await(10, TimeUnit.SECONDS)).as("the listener got the first event").isTrue();
 
       long start = System.nanoTime();
       bounded.close(); // explicitly, to time it; the second close is a no-op
@@ -399,18 +403,28 @@ class EventDispatcherTest {
   @Test
   void closeFromInsideAnAsynchronousListenerDoesNotWaitForItself()
       throws InterruptedException {
-    CountDownLatch returned = new CountDownLatch(1);
-    CacheEntryCreatedListener<String, String> closer = events -> {
-      dispatcher.close();
-      returned.countDown();
-    };
-    dispatcher.register(configuration(closer, null, false, false));
+    /*
+     * A close timeout of 30 s, so that the bound below can leave a busy machine 10 s to start the delivery
+     * and still tell a close that returned at once from one that waited for itself.
+     */
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    EventDispatcher<String, String> patient = new EventDispatcher<>(SOURCE, pool, Duration.ofSeconds(30));
+    try {
+      CountDownLatch returned = new CountDownLatch(1);
+      CacheEntryCreatedListener<String, String> closer = events -> {
+        patient.close();
+        returned.countDown();
+      };
+      patient.register(configuration(closer, null, false, false));
 
-    long start = System.nanoTime();
-    dispatcher.created("k", "v");
+      long start = System.nanoTime();
+      patient.created("k", "v");
 
-    assertThat(returned.await(2, TimeUnit.SECONDS)).isTrue();
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000);
+      assertThat(returned.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(10_000);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -52,7 +52,9 @@ class SecondLevelCacheTest {
   private SessionFactory node(String name, String database, boolean createSchema, String allowClasses,
       String settings) throws IOException {
     Path config = dir.resolve(name + "-aside.properties");
-    Files.writeString(config, "uri = " + redis.server().uri() + "?prefix=" + database + "\n"
+    // A command timeout of 5 s rather than the default 500 ms, as the testkit's URIs have it, so that a busy
+    // build machine does not fail the test.
+    Files.writeString(config, "uri = " + redis.server().uri() + "?prefix=" + database + "&timeout=5s\n"
         + (allowClasses == null ? "" : "default.allow-classes = " + allowClasses + "\n") + settings);
     SessionFactory factory = new Configuration()
         .addAnnotatedClass(Product.class)

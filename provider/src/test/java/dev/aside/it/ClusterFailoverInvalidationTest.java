@@ -69,8 +69,9 @@ class ClusterFailoverInvalidationTest {
     String key = keyServedBy(master, prefix);
     AsideCachingProvider provider = new AsideCachingProvider();
     try {
+      // A WAIT blocks for 3/4 of the timeout: 3 s leave room to see it block and time the reads meanwhile.
       AsideCacheManager manager = (AsideCacheManager) provider.getCacheManager(URI.create(cluster.uri()
-          + "?prefix=" + prefix + "&timeout=2s"), getClass().getClassLoader());
+          + "?prefix=" + prefix + "&timeout=4s"), getClass().getClassLoader());
       AsideConfiguration<String, String> config = new AsideConfiguration<>();
       config.setTypes(String.class, String.class);
       config.setInvalidationReplicas(1);
@@ -88,13 +89,15 @@ class ClusterFailoverInvalidationTest {
       }
       // An entry to remove: removing an absent key changes nothing, so there would be nothing to wait for.
       cache.put(key, "in redis");
+      // Warm the read path to every master (connections, scripts): the timed reads measure only the WAIT's effect.
+      others.forEach(other -> assertThat(cache.get(other)).isEqualTo("in redis"));
       io.lettuce.core.RedisClient observer = io.lettuce.core.RedisClient.create(master.uri());
       var masterInfo = observer.connect().sync();
       replica.pause();
       try {
         java.util.concurrent.CompletableFuture<Void> removal =
             java.util.concurrent.CompletableFuture.runAsync(() -> cache.remove(key));
-        awaitCondition("the removal's WAIT blocking on the master (1.5 s: 3/4 of the 2 s timeout)",
+        awaitCondition("the removal's WAIT blocking on the master (3 s: 3/4 of the 4 s timeout)",
             Duration.ofSeconds(10), () -> masterInfo.info("clients").contains("blocked_clients:1"));
         long slowestMillis = 0;
         for (String other : others) {

@@ -155,7 +155,8 @@ class ConnectionErrorsTest {
   @Test
   void rightPasswordWorksAndIsNeverShown() {
     String prefix = redis.newPrefix();
-    URI uri = RedisFixture.withOption(guarded.uri(), "prefix=" + prefix);
+    // A command timeout of 5 s rather than the default 500 ms, as RedisFixture.uri() has it.
+    URI uri = RedisFixture.withOption(guarded.uri(), "prefix=" + prefix + "&timeout=5s");
     assertThat(uri.toString()).contains(RIGHT);
     CacheManager manager = redis.newProvider().getCacheManager(uri, loader());
     Cache<String, String> cache = manager.createCache("c",

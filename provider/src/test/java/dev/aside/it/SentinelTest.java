@@ -25,9 +25,10 @@ class SentinelTest {
   void cachesLiveOnTheMasterThatSentinelNames() throws Exception {
     try (RedisServer master = RedisServer.start();
         RedisServer sentinel = RedisServer.builder().sentinelOf("orders", master).start()) {
-      CacheManager manager = new AsideCachingProvider().getCacheManager(
-          URI.create("redis-sentinel://127.0.0.1:" + sentinel.port() + "?sentinelMasterId=orders&prefix=sent"),
-          getClass().getClassLoader());
+      // Command timeouts of 5 s rather than the default 500 ms, as the testkit's URIs have them, so that a busy
+      // build machine does not fail the test.
+      CacheManager manager = new AsideCachingProvider().getCacheManager(URI.create("redis-sentinel://127.0.0.1:"
+          + sentinel.port() + "?sentinelMasterId=orders&prefix=sent&timeout=5s"), getClass().getClassLoader());
       try {
         Cache<String, String> plain = manager.createCache("plain",
             new MutableConfiguration<String, String>().setTypes(String.class, String.class));
@@ -57,7 +58,7 @@ class SentinelTest {
         }
         long invalidations = metrics.getInvalidationsReceived();
         CacheManager direct = new AsideCachingProvider()
-            .getCacheManager(URI.create(master.uri() + "?prefix=sent"), getClass().getClassLoader());
+            .getCacheManager(URI.create(master.uri() + "?prefix=sent&timeout=5s"), getClass().getClassLoader());
         try {
           direct.createCache("near", new MutableConfiguration<String, String>().setTypes(String.class, String.class))
               .put("a", "2");

@@ -114,9 +114,13 @@ class TlsTest {
     }
   }
 
+  /**
+   * A manager on the TLS port; {@code options} start with {@code ?}. The command timeout is 5 s rather than the
+   * default 500 ms, as the testkit's URIs have it, so that a busy build machine does not fail the test.
+   */
   private static CacheManager manager(String options) {
     return new AsideCachingProvider().getCacheManager(
-        URI.create("rediss://127.0.0.1:" + tlsPort + options), TlsTest.class.getClassLoader());
+        URI.create("rediss://127.0.0.1:" + tlsPort + options + "&timeout=5s"), TlsTest.class.getClassLoader());
   }
 
   @Test

@@ -109,13 +109,19 @@ class CoalescingTest {
   @Test
   void concurrentMissesInOneJvmShareOneLoad() throws Exception {
     Cache<String, String> cache = redis.newManager().createCache("users", config());
+    loaderGate = new CountDownLatch(1);
+    loadMillis = 1;
 
-    for (Future<String> result : getAtOnce(List.of(cache), 50, "42")) {
+    /* The load is held open until the 49 other misses joined its flight, however slow they start. */
+    List<Future<String>> results = getAtOnce(List.of(cache), 50, "42");
+    awaitCoalescedWaits(cache, 49);
+    loaderGate.countDown();
+    for (Future<String> result : results) {
       assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("value-of-42");
     }
 
     assertThat(loads).hasValue(1);
-    assertThat(cache.unwrap(AsideCache.class).readPathMetrics().getCoalescedWaits()).isPositive();
+    assertThat(cache.unwrap(AsideCache.class).readPathMetrics().getCoalescedWaits()).isEqualTo(49);
     assertThat(redis.redis().get(redis.prefix() + ":users:{42}")).endsWith("value-of-42");
   }
 
@@ -149,12 +155,28 @@ class CoalescingTest {
         .mapToLong(c -> c.unwrap(AsideCache.class).readPathMetrics().getCrossJvmWaits()).sum();
   }
 
+  /** Waits (at most 20 s) until {@code count} misses of {@code cache} joined another's flight. */
+  private static void awaitCoalescedWaits(Cache<String, String> cache, long count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (cache.unwrap(AsideCache.class).readPathMetrics().getCoalescedWaits() < count) {
+      assertThat(System.nanoTime() - deadline).as("waited 20 s for %d misses to join the flight", count)
+          .isNegative();
+      Thread.sleep(5);
+    }
+  }
+
   @Test
   void aLoaderFailureReachesEveryWaiterAndNothingIsCached() throws Exception {
     Cache<String, String> cache = redis.newManager().createCache("users", config());
     failLoads = true;
+    loaderGate = new CountDownLatch(1);
+    loadMillis = 1;
 
-    for (Future<String> result : getAtOnce(List.of(cache), 20, "9")) {
+    /* The failing load is held open until the 19 other misses joined its flight, however slow they start. */
+    List<Future<String>> results = getAtOnce(List.of(cache), 20, "9");
+    awaitCoalescedWaits(cache, 19);
+    loaderGate.countDown();
+    for (Future<String> result : results) {
       assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(CacheLoaderException.class);
     }
 

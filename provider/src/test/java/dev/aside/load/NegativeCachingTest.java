@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.StreamSupport;
 import javax.cache.Cache;
@@ -27,6 +28,8 @@ class NegativeCachingTest {
   static final RedisFixture<AsideCachingProvider> redis = RedisFixture.sharedOrPrivate(AsideCachingProvider::new);
 
   static final AtomicInteger loads = new AtomicInteger();
+  /* Long enough that a busy build machine reads the tombstone again well within it. */
+  private static final long NEGATIVE_TTL_MILLIS = 3_000;
 
   /** Finds even keys only. */
   public static final class EvenLoader implements CacheLoader<Integer, String> {
@@ -58,21 +61,32 @@ class NegativeCachingTest {
     config.setTypes(Integer.class, String.class);
     config.setReadThrough(true);
     config.setCacheLoaderFactory(FactoryBuilder.factoryOf(EvenLoader.class));
-    config.setNegativeTtl(Duration.ofMillis(700));
+    config.setNegativeTtl(Duration.ofMillis(NEGATIVE_TTL_MILLIS));
     cache = redis.newManager().createCache("users", config);
   }
 
   @Test
   void withinTheNegativeTtlAMissingKeyDoesNotReachTheLoader() throws Exception {
+    String tombstone = redis.prefix() + ":users:{7}";
+    /* Timed from just before the tombstone is written to just after its PTTL: only that much of the TTL passed. */
+    long start = System.nanoTime();
     assertThat(cache.get(7)).isNull();
     assertThat(cache.get(7)).isNull();
     assertThat(cache.get(7)).isNull();
+    long pttl = redis.redis().pttl(tombstone);
+    long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
     assertThat(loads).hasValue(1);
     assertThat(cache.unwrap(AsideCache.class).readPathMetrics().getNegativeHits()).isEqualTo(2);
-    assertThat(redis.redis().pttl(redis.prefix() + ":users:{7}")).isBetween(1L, 700L);
+    // 1 ms more for the rounding of Redis's and the JVM's clocks to whole milliseconds.
+    assertThat(pttl).as("PTTL %d ms after the first read began", elapsedMillis)
+        .isBetween(NEGATIVE_TTL_MILLIS - elapsedMillis - 1, NEGATIVE_TTL_MILLIS);
 
-    Thread.sleep(800);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NEGATIVE_TTL_MILLIS + 10_000);
+    while (redis.redis().exists(tombstone) > 0) {
+      assertThat(System.nanoTime() - deadline).as("waited for Redis to expire the tombstone").isNegative();
+      Thread.sleep(20);
+    }
     assertThat(cache.get(7)).isNull();
     assertThat(loads).as("the tombstone expired").hasValue(2);
   }

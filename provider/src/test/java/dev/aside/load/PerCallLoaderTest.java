@@ -47,6 +47,9 @@ class PerCallLoaderTest {
     config.setTypes(String.class, String.class);
     config.setStatisticsEnabled(true);
     config.setNegativeTtl(Duration.ofSeconds(30));
+    // A lease wait of 30 s rather than 2 s: on a busy build machine a manager without the lease must still wait
+    // for the holder's fill rather than load on its own.
+    config.setLeaseWait(Duration.ofSeconds(30));
     javax.cache.Cache<String, String> cache = manager.getCache("users", String.class, String.class);
     if (cache == null) {
       cache = manager.createCache("users", config);

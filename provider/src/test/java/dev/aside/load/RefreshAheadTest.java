@@ -7,6 +7,8 @@ import dev.aside.config.AsideConfiguration;
 import dev.aside.spi.AsideCachingProvider;
 import dev.aside.testkit.RedisFixture;
 import dev.aside.testkit.RedisTest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,19 +63,26 @@ class RefreshAheadTest {
     AsideCache<?, ?> aside = cache.unwrap(AsideCache.class);
 
     assertThat(cache.get("k")).isEqualTo(1);
-    long slowestHitMillis = 0;
+    List<Long> hitMillis = new ArrayList<>();
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(4_000);
     while (System.nanoTime() < end) {
       long start = System.nanoTime();
       assertThat(cache.get("k")).isNotNull();
-      slowestHitMillis = Math.max(slowestHitMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      hitMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
       Thread.sleep(5);
     }
 
     assertThat(aside.readPathMetrics().getEarlyRefreshes()).isGreaterThanOrEqualTo(2);
     assertThat(cache.get("k")).as("refreshed value").isGreaterThan(1);
     assertThat(aside.statistics().getCacheMisses()).as("never expired under load").isEqualTo(1);
-    /* A reader that waited for a load would take about 1 s; 750 ms leaves room for a loaded machine. */
-    assertThat(slowestHitMillis).as("no reader waited for the 1 s loader").isLessThan(750);
+    /*
+     * A reader that waited for a load would take about 1 s, and with two refreshes or more, two readers would.
+     * One hit of 750 ms or more is allowed for a pause of a loaded machine (a GC, a descheduled thread); a second
+     * means a reader waited for the loader. The typical hit takes a Redis round trip, far less than the loader.
+     */
+    List<Long> slowHits = hitMillis.stream().filter(millis -> millis >= 750).toList();
+    assertThat(slowHits).as("hits of 750 ms or more, of %d", hitMillis.size()).hasSizeLessThanOrEqualTo(1);
+    List<Long> sorted = hitMillis.stream().sorted().toList();
+    assertThat(sorted.get(sorted.size() / 2)).as("median hit, ms").isLessThan(250);
   }
 }

@@ -33,7 +33,9 @@ class MicrometerJCacheMetricsTest {
   @Test
   void throughAConfigurationFile(@TempDir Path dir) throws IOException {
     Path config = dir.resolve("aside.properties");
-    Files.writeString(config, "uri = " + redis.server().uri() + "?prefix=micrometer\n");
+    // A command timeout of 5 s rather than the default 500 ms, as the testkit's URIs have it, so that a busy
+    // build machine does not fail the test.
+    Files.writeString(config, "uri = " + redis.server().uri() + "?prefix=micrometer&timeout=5s\n");
     hitsMissesAndPutsReachMicrometer(config.toUri());
   }
 

@@ -57,11 +57,11 @@ class MultiNodeFeedTest {
   }
 
   @BeforeEach
-  void openFeed() {
+  void openFeed() throws InterruptedException {
     prefix = "m" + UUID.randomUUID().toString().substring(0, 8);
     nodes = new Nodes(List.of("a", "b"));
     feed = new InvalidationFeed(nodes, prefix + ":", InvalidationFeed.Timing.defaults());
-    assertThat(feed.isLive()).as("live after construction").isTrue();
+    assertThat(feed.awaitLive(Duration.ofSeconds(10))).as("live after construction").isTrue();
     feed.subscribe(prefix + ":", new InvalidationFeed.Listener() {
       @Override
       public void onInvalidate(byte[] redisKey) {
@@ -95,9 +95,10 @@ class MultiNodeFeedTest {
     await("invalidations from both nodes", Duration.ofSeconds(5),
         () -> invalidated.containsAll(Set.of(key("x"), key("y"))));
     assertThat(fill(key("x"))).isTrue();
+    int clearsBefore = clears.get();
 
     server("b").pause();
-    await("not live, cleared", Duration.ofSeconds(8), () -> !feed.isLive() && clears.get() == 1);
+    await("not live, cleared", Duration.ofSeconds(8), () -> !feed.isLive() && clears.get() > clearsBefore);
     assertThat(near.get(key("x"))).as("a's key is not served while b is silent").isNull();
     assertThat(near.reserve(key("x")).isLive()).isFalse();
     assertThat(feed.connectionIds()).containsOnlyKeys("a");
@@ -114,12 +115,13 @@ class MultiNodeFeedTest {
   void aNodeAddedEndsTheLivePeriodUntilItIsTracked() {
     NearCache.Reservation before = near.reserve(key("x"));
     assertThat(before.isLive()).isTrue();
+    int clearsBefore = clears.get();
     server("c").pause();
 
     nodes.change(List.of("a", "b", "c"));
 
     assertThat(feed.isLive()).as("not live as soon as the topology says so").isFalse();
-    assertThat(clears.get()).isEqualTo(1);
+    assertThat(clears.get()).isGreaterThan(clearsBefore);
     assertThat(near.fill(before, "v", bytes("v"), Ttl.ETERNAL)).as("a fill reserved before the change").isFalse();
     await("topology refreshes asked while c cannot be tracked", Duration.ofSeconds(15),
         () -> nodes.refreshes.get() >= 2);

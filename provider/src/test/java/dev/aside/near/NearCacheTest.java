@@ -56,11 +56,11 @@ class NearCacheTest {
   private final Set<ByteBuffer> settled = ConcurrentHashMap.newKeySet();
 
   @BeforeEach
-  void openFeed() {
+  void openFeed() throws InterruptedException {
     prefix = "n" + UUID.randomUUID().toString().substring(0, 8);
     layout = new KeyLayout(prefix, "users");
     feed = new InvalidationFeed(RedisURI.create(fixture.server().uri()), prefix + ":");
-    assertThat(feed.isLive()).as("live after construction").isTrue();
+    assertThat(feed.awaitLive(Duration.ofSeconds(10))).as("live after construction").isTrue();
     settled.clear();
     feed.subscribe(prefix + ":settle:", new InvalidationFeed.Listener() {
       @Override
@@ -446,11 +446,12 @@ class NearCacheTest {
   @Test
   void theLocalLifetimeIsCapped() throws Exception {
     NearCache<String, String> near = near(new NearCacheSettings(100, Duration.ofMillis(500)));
+    long reserved = System.nanoTime();
     NearCache.Reservation reservation = near.reserve("a");
     assertThat(near.fill(reservation, "v", bytes("v"), Ttl.ETERNAL)).isTrue();
     assertThat(near.get("a")).isNotNull();
     assertThat(near.get("a").remainingNanos()).isLessThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(500));
-    Thread.sleep(600);
+    awaitNearClockPast(reserved, Duration.ofMillis(500));
     assertThat(near.get("a")).isNull();
   }
 
@@ -458,20 +459,22 @@ class NearCacheTest {
   void anEntryNeverOutlivesItsRedisTtl() throws Exception {
     NearCache<String, String> near = near(SETTINGS);
     // The TTL passed in wins over the (long) local cap, with no invalidation involved.
+    long reserved = System.nanoTime();
     NearCache.Reservation reservation = near.reserve("a");
     assertThat(near.fill(reservation, "v", bytes("v"), 500)).isTrue();
     assertThat(near.get("a")).isNotNull();
     assertThat(near.get("a").remainingNanos()).isLessThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(500));
-    Thread.sleep(600);
+    awaitNearClockPast(reserved, Duration.ofMillis(500));
     assertThat(near.get("a")).isNull();
     assertThat(near.metrics().getInvalidationsReceived()).isZero();
 
-    // Read from Redis with its PTTL.
-    redis().set(key("b"), bytes("v"), SetArgs.Builder.px(600));
+    // Read from Redis with its PTTL (long enough to outlast settle() on a busy machine).
+    redis().set(key("b"), bytes("v"), SetArgs.Builder.px(3000));
     settle();
+    reserved = System.nanoTime();
     assertThat(fillFromRedis(near, "b")).isTrue();
-    assertThat(near.get("b").remainingNanos()).isLessThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(600));
-    Thread.sleep(700);
+    assertThat(near.get("b").remainingNanos()).isLessThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(3000));
+    awaitNearClockPast(reserved, Duration.ofMillis(3000));
     assertThat(near.get("b")).isNull();
   }
 
@@ -636,6 +639,16 @@ class NearCacheTest {
 
   private static String str(byte[] b) {
     return b == null ? null : new String(b, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Waits until the near cache's own clock (which lags the real one) is past {@code lifetime} after
+   * {@code startNanos}, with a margin; a fixed sleep would not cover a stall of the clock's thread.
+   */
+  private static void awaitNearClockPast(long startNanos, Duration lifetime) {
+    long past = startNanos + lifetime.toNanos() + TimeUnit.MILLISECONDS.toNanos(50);
+    awaitWithin("the near cache's clock past the lifetime", lifetime.plusSeconds(10),
+        () -> NearCache.clockNanos() - past > 0);
   }
 
   private static void await(String what, BooleanSupplier condition) {

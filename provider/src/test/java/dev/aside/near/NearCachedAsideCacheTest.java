@@ -182,7 +182,8 @@ class NearCachedAsideCacheTest {
     for (int i = 0; i < 200_000; i++) {
       b.get("42");
     }
-    assertThat(metrics(b).getHits() - nearHits).as("near hits").isEqualTo(200_000);
+    // A health check late by more than its timeout stops near hits for a moment (by design): a few may be Redis hits.
+    assertThat(metrics(b).getHits() - nearHits).as("near hits").isGreaterThan(190_000);
     assertThat(statistics.getCacheHits()).isEqualTo(200_000);
     assertThat(statistics.getAverageGetTime()).as("average get time of near hits, µs").isBetween(0f, 50f);
   }

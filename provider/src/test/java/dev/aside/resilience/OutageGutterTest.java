@@ -122,21 +122,29 @@ class OutageGutterTest {
     return starts == null ? 0 : starts.size();
   }
 
-  /** Reads key 99 until the breaker is open (the fault has reached the cache). */
+  /**
+   * Reads key 99 until the breaker is open (the fault has reached the cache), judging the state last
+   * seen: with Redis away, the breaker moves on between OPEN and HALF_OPEN every few hundred ms.
+   */
   private void readUntilOpen() {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!manager.health().getCircuitState().equals("OPEN") && System.nanoTime() < end) {
+    String state = manager.health().getCircuitState();
+    while (!state.equals("OPEN") && System.nanoTime() < end) {
       assertThat(cache.get(99)).isEqualTo(1L);
+      state = manager.health().getCircuitState();
     }
-    assertThat(manager.health().getCircuitState()).isEqualTo("OPEN");
+    assertThat(state).as("circuit state after reading for up to 20 s").isEqualTo("OPEN");
   }
 
+  /** Waits up to 20 s for {@code condition}, judging its last answer (a state may move on after it held). */
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean() && System.nanoTime() < end) {
+    boolean met = condition.getAsBoolean();
+    while (!met && System.nanoTime() < end) {
       Thread.sleep(10);
+      met = condition.getAsBoolean();
     }
-    assertThat(condition.getAsBoolean()).as(what).isTrue();
+    assertThat(met).as(what).isTrue();
   }
 
   /** 200 reads of one hot key during the outage reach the loader at most once (the TTL is far longer). */

@@ -199,11 +199,14 @@ class OwnWriteDuringOutageLoadTest {
     });
   }
 
+  /** Waits up to 20 s for {@code condition}, judging its last answer (a state may move on after it held). */
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean() && System.nanoTime() < end) {
+    boolean met = condition.getAsBoolean();
+    while (!met && System.nanoTime() < end) {
       Thread.sleep(5);
+      met = condition.getAsBoolean();
     }
-    assertThat(condition.getAsBoolean()).as(what).isTrue();
+    assertThat(met).as(what).isTrue();
   }
 }

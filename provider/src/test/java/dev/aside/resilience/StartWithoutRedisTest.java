@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A Redis that is down when the application starts is an outage, not a crash: the manager opens
  * with its breaker open (health DOWN), serves through loaders, queues removals, and once Redis
- * starts its caches use it within 2 s (health UP). Configuration mistakes still fail at once.
+ * starts its caches use it within seconds (health UP). Configuration mistakes still fail at once.
  */
 class StartWithoutRedisTest {
   private static final String PASSWORD = "start-Pa55-1234";
@@ -77,7 +77,7 @@ class StartWithoutRedisTest {
   }
 
   @Test
-  void startsDegradedThenUsesRedisWithinTwoSecondsOfItStarting() throws Exception {
+  void startsDegradedThenUsesRedisWithinSecondsOfItStarting() throws Exception {
     PrintStream err = System.err;
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
@@ -110,7 +110,10 @@ class StartWithoutRedisTest {
 
       server.restart();
       long started = System.nanoTime();
-      await("the cache to use Redis", 2_000, () -> {
+      // The background connect tries again at least once a second; then come connect, AUTH and INFO, a health tick,
+      // the PING probe, the replay, a load and a fill: usually under 2 s in all. 5 s leaves room for a slow machine,
+      // and still fails if the connect fell back to a back-off like Lettuce's (up to 30 s).
+      await("the cache to use Redis", 5_000, () -> {
         rows.get("c");
         return cachedInRedis(rows, "c");
       });
@@ -154,7 +157,9 @@ class StartWithoutRedisTest {
     assertThat(failure).isInstanceOf(CacheException.class)
         .hasMessageContaining("no-such-host.invalid")
         .hasMessageNotContaining(PASSWORD);
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("ms to fail").isLessThan(10_000);
+    // Resolving the name is up to the system resolver, which can take 10 s or more where DNS is unreachable; 30 s
+    // still catches a start that keeps retrying the host (as it does an unreachable one) before giving up.
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("ms to fail").isLessThan(30_000);
   }
 
   @Test

@@ -123,7 +123,9 @@ class SpringCacheTest {
   /** One instance configured by an aside.properties of its own: a separate cache manager, as in another JVM. */
   private Users instance(String name, String allowClasses) throws IOException {
     Path config = dir.resolve(name + "-aside.properties");
-    Files.writeString(config, "uri = " + redis.server().uri() + "?prefix=spring\n"
+    // A command timeout of 5 s rather than the default 500 ms, as the testkit's URIs have it, so that a busy
+    // build machine does not fail the test.
+    Files.writeString(config, "uri = " + redis.server().uri() + "?prefix=spring&timeout=5s\n"
         + "default.allow-classes = " + allowClasses + "\n");
     return instance(config.toUri().toString());
   }

@@ -21,8 +21,14 @@ public final class LogLines implements AutoCloseable {
   }
 
   /** Lines at WARN or above whose logger name starts with {@code loggerPrefix}. */
-  public synchronized List<String> warnings(String loggerPrefix) {
-    return List.copyOf(appender.list).stream()
+  public List<String> warnings(String loggerPrefix) {
+    List<ILoggingEvent> events;
+    // Logback appends holding the appender's lock (AppenderBase.doAppend is synchronized), so the list is copied
+    // under that lock, never while another thread adds to it.
+    synchronized (appender) {
+      events = List.copyOf(appender.list);
+    }
+    return events.stream()
         .filter(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
         .filter(event -> event.getLoggerName().startsWith(loggerPrefix))
         .map(event -> event.getLoggerName() + ": " + event.getFormattedMessage())

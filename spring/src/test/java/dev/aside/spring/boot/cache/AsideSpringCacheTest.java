@@ -60,9 +60,11 @@ class AsideSpringCacheTest {
     applications.close();
   }
 
-  private ConfigurableApplicationContext instance(String name) {
+  /** An instance named {@code name}; {@code extraLines} are lines of its Aside configuration file. */
+  private ConfigurableApplicationContext instance(String name, String... extraLines) {
     return applications.start(FleetApp.class,
-        "--spring.cache.jcache.config=" + applications.configFile(name), "--spring.cache.cache-names=products");
+        "--spring.cache.jcache.config=" + applications.configFile(name, extraLines),
+        "--spring.cache.cache-names=products");
   }
 
   @Test
@@ -103,8 +105,10 @@ class AsideSpringCacheTest {
 
   @Test
   void concurrentSyncCallersAcrossTheFleetLoadOnce() throws Exception {
-    Catalog a = instance("a").getBean(Catalog.class);
-    Catalog b = instance("b").getBean(Catalog.class);
+    // A lease wait of 30 s rather than 2 s: on a busy build machine the instance without the lease must still
+    // wait for the holder's fill rather than load on its own.
+    Catalog a = instance("a", "default.lease-wait = 30s").getBean(Catalog.class);
+    Catalog b = instance("b", "default.lease-wait = 30s").getBean(Catalog.class);
     a.afterRead(() -> sleep(300));
     b.afterRead(() -> sleep(300));
 

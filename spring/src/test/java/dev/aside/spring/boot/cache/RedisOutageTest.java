@@ -49,7 +49,8 @@ class RedisOutageTest {
   @Test
   void noCacheCallFailsAndTheLogStaysShortWhileRedisIsDown() {
     ConfigurableApplicationContext context = applications.start(CatalogApp.class,
-        "--spring.cache.jcache.config=" + applications.configFile("a"), "--spring.cache.cache-names=products");
+        "--spring.cache.jcache.config=" + applications.configFileWithDefaultCommandTimeout("a"),
+        "--spring.cache.cache-names=products");
     Catalog catalog = context.getBean(Catalog.class);
     AsideHealthIndicator health = context.getBean(AsideHealthIndicator.class);
     MeterRegistry meters = context.getBean(MeterRegistry.class);

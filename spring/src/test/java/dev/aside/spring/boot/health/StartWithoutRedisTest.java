@@ -20,7 +20,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A Spring application whose Redis is down when it starts: it starts, its health is DOWN, its service
- * answers every call; once Redis starts, the health turns UP and the cache is used within 2 s.
+ * answers every call; once Redis starts, the health turns UP and the cache is used within seconds.
  */
 class StartWithoutRedisTest {
   private RedisServer redis;
@@ -40,7 +40,7 @@ class StartWithoutRedisTest {
   }
 
   @Test
-  void theApplicationStartsWithRedisDownAndUsesItWithinTwoSecondsOfItStarting() {
+  void theApplicationStartsWithRedisDownAndUsesItWithinSecondsOfItStarting() {
     String config = applications.configFile("a");
     redis.kill();
 
@@ -56,7 +56,9 @@ class StartWithoutRedisTest {
 
     redis.restart();
     long started = System.nanoTime();
-    Await.until("a value cached in Redis", Duration.ofSeconds(2), () -> {
+    // Up to 1 s of the background connect's back-off, then the connect and handshake, the health tick (100 ms)
+    // and its PING, and the two finds: 6 s leaves a busy build machine room; the time taken is printed.
+    Await.until("a value cached in Redis", Duration.ofSeconds(6), () -> {
       int before = catalog.lookups();
       catalog.find(7);
       catalog.find(7);
