@@ -41,8 +41,12 @@ final class RedisClusterFailoverTest {
         RedisServer master = masters.get(0);
         RedisServer replica = cluster.replicasOf(master).get(0);
         String key = keyOwnedBy(cluster, master, "row:");
-        assertThat(text(master, "SET", key, "before")).isEqualTo("OK");
-        assertThat(text(master, "WAIT", 1, 5_000)).as("replicated").isEqualTo("1");
+        // WAIT counts the replicas that acknowledged its own connection's writes: on a fresh connection it
+        // would wait for nothing, so the SET and its WAIT share one.
+        try (NodeConnection connection = RedisClusterTest.connect(master)) {
+            assertThat(connection.text("SET", key, "before")).isEqualTo("OK");
+            assertThat(connection.text("WAIT", 1, 5_000)).as("replicated").isEqualTo("1");
+        }
 
         master.kill();
         RedisServer promoted = cluster.awaitPromotion(master, Duration.ofSeconds(30));
@@ -51,7 +55,11 @@ final class RedisClusterFailoverTest {
         assertThat(cluster.masters()).hasSize(3).doesNotContain(master).contains(replica);
         assertThat(cluster.masterOf(RedisCluster.slot(key))).isEqualTo(replica);
         cluster.awaitHealthy(Duration.ofSeconds(30));   // every live node's view agrees before the key is read
-        assertThat(text(replica, "GET", key)).isEqualTo("before");
+        assertThat(text(replica, "GET", key))
+                .as(() -> "the replicated key on the promoted replica; its INFO replication: "
+                        + text(replica, "INFO", "replication") + "; keyspace: " + text(replica, "INFO", "keyspace")
+                        + "; CLUSTER NODES: " + text(replica, "CLUSTER", "NODES"))
+                .isEqualTo("before");
         for (RedisServer node : cluster.nodes()) {
             if (node != master) {
                 assertThat(text(node, "CLUSTER", "INFO")).as("%s", node).contains("cluster_state:ok");
